@@ -1,0 +1,39 @@
+# ambient-canary: every entry point a user or CI needs. `make help` lists them.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+NODE_MODULES := node_modules/.package-lock.json
+
+.PHONY: help install build typecheck test test-unit test-integration test-e2e demo demo-abort bench clean
+
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+$(NODE_MODULES): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: $(NODE_MODULES) ## install npm dependencies and build dist/
+
+build: $(NODE_MODULES) ## compile the CLI into dist/
+	npm run --silent build
+
+typecheck: $(NODE_MODULES) ## type-check sources and tests
+	npm run --silent typecheck
+
+test: build typecheck ## everything: unit, then integration and e2e on the local cluster
+	npx vitest run --project unit
+	npx vitest run --project integration --project e2e
+
+test-unit: build ## unit tests only (no cluster)
+	npx vitest run --project unit
+
+test-integration: build ## integration tests (starts the local cluster if needed)
+	npx vitest run --project integration
+
+test-e2e: build ## end-to-end tests (starts the local cluster if needed)
+	npx vitest run --project e2e
+
+clean: ## remove build output (not the cluster's caches)
+	rm -rf dist coverage
+
+include test/cluster/cluster.mk
