@@ -36,4 +36,5 @@ test-e2e: build ## end-to-end tests (starts the local cluster if needed)
 clean: ## remove build output (not the cluster's caches)
 	rm -rf dist coverage
 
-include test/cluster/cluster.mk
+-include test/cluster/cluster.mk
+-include test/cluster/sim/sim.mk
