@@ -1,0 +1,79 @@
+/**
+ * Every setting, once: its key in canary.yaml, its flag, its kind and default. Flags and
+ * file keys come from this table, so every flag has a key and help text stays true.
+ */
+export type KeyKind =
+  | 'string'
+  | 'boolean'
+  | 'integer'
+  | 'duration'
+  | 'revision'
+  | 'weights'
+  | 'list'
+  | 'output'
+  | 'ref'
+  | 'header';
+
+export interface KeySpec {
+  /** Dotted path in canary.yaml, e.g. `steps.bake`. */
+  readonly path: string;
+  /** Long flag without dashes; absent for file-only keys. */
+  readonly flag?: string;
+  readonly short?: string;
+  readonly kind: KeyKind;
+  readonly help: string;
+  readonly min?: number;
+  readonly max?: number;
+  /** Shown in help; the real default is computed in resolve.ts (it may depend on others). */
+  readonly defaultText?: string;
+}
+
+export const KEYS: readonly KeySpec[] = [
+  { path: 'from', flag: 'from', kind: 'revision', help: 'version running now (1.29.6 or 1-29-6)' },
+  { path: 'to', flag: 'to', kind: 'revision', help: 'version to upgrade to (1.30.3 or 1-30-3)' },
+  { path: 'allowDowngrade', flag: 'allow-downgrade', kind: 'boolean', help: 'allow --to older than --from', defaultText: 'false' },
+  { path: 'kubeconfig', flag: 'kubeconfig', kind: 'string', help: 'kubeconfig file', defaultText: '$KUBECONFIG or ~/.kube/config' },
+  { path: 'context', flag: 'context', kind: 'string', help: 'kubeconfig context', defaultText: 'the current context' },
+  { path: 'output', flag: 'output', short: 'o', kind: 'output', help: 'table, json or yaml', defaultText: 'table (yaml for plan)' },
+  { path: 'dryRun', flag: 'dry-run', kind: 'boolean', help: 'print every change instead of making it', defaultText: 'false' },
+  { path: 'keepCanary', flag: 'keep-canary', kind: 'boolean', help: 'on abort, revert traffic but keep the canary objects for inspection', defaultText: 'false' },
+  { path: 'yes', flag: 'yes', short: 'y', kind: 'boolean', help: 'answer yes to confirmations (canary prepare)', defaultText: 'false' },
+  { path: 'istio.namespace', flag: 'istio-namespace', kind: 'string', help: 'namespace of istiod and ztunnel', defaultText: 'istio-system' },
+  { path: 'istio.chartRepo', flag: 'chart-repo', kind: 'string', help: 'Helm repo URL, oci:// reference, repo alias or local chart folder', defaultText: 'https://blob.istio.io/istio-release/charts' },
+  { path: 'istio.chartVersion', flag: 'chart-version', kind: 'string', help: 'chart version to install', defaultText: 'the --to version' },
+  { path: 'istio.valuesDir', flag: 'values-dir', kind: 'string', help: 'folder of per-version values (<dir>/<version>/control-plane.yaml, data-plane.yaml)', defaultText: 'revisions' },
+  { path: 'istio.helm', flag: 'helm', kind: 'string', help: 'helm binary', defaultText: 'helm' },
+  { path: 'istio.helmTimeout', flag: 'helm-timeout', kind: 'duration', help: 'timeout of each helm install', min: 1000, defaultText: '5m' },
+  { path: 'istio.defaultTag', flag: 'default-tag', kind: 'boolean', help: 'move the default revision tag at promote', defaultText: 'true' },
+  { path: 'istio.stableIstiodRelease', flag: 'stable-istiod-release', kind: 'string', help: 'Helm release of the running istiod', defaultText: 'istiod-<from>' },
+  { path: 'istio.stableZtunnelRelease', flag: 'stable-ztunnel-release', kind: 'string', help: 'Helm release of the running ztunnel', defaultText: 'ztunnel-<from>' },
+  { path: 'nodes.label', flag: 'node-label', kind: 'string', help: 'node label and taint key naming the revision of a node', defaultText: 'istio.io/rev' },
+  { path: 'nodes.count', flag: 'node-count', kind: 'integer', min: 1, max: 1000, help: 'how many nodes to take for the canary', defaultText: '1' },
+  { path: 'nodes.names', flag: 'canary-nodes', kind: 'list', help: 'comma-separated node names for the canary (instead of choosing)' },
+  { path: 'app.name', flag: 'app', kind: 'string', help: 'application; its namespaces are <app>-<revision>', defaultText: 'bookinfo' },
+  { path: 'app.stableNamespace', flag: 'stable-namespace', kind: 'string', help: 'namespace of the running workloads', defaultText: '<app>-<from>' },
+  { path: 'app.canaryNamespace', flag: 'canary-namespace', kind: 'string', help: 'namespace for the canary copy', defaultText: '<app>-<to>' },
+  { path: 'route', flag: 'route', kind: 'ref', help: 'the HTTPRoute to shift, namespace/name', defaultText: 'istio-ingress/<app>' },
+  { path: 'gateway', flag: 'gateway', kind: 'ref', help: 'the Gateway the route attaches to, namespace/name', defaultText: 'istio-ingress/ingress' },
+  { path: 'gatewayUrl', flag: 'gateway-url', kind: 'string', help: 'URL that reaches the Gateway from here', defaultText: "from the Gateway's status address and listener port" },
+  { path: 'smoke.requests', flag: 'smoke-requests', kind: 'integer', min: 1, max: 100_000, help: 'requests of the smoke test; all must succeed', defaultText: '20' },
+  { path: 'smoke.header', flag: 'smoke-header', kind: 'header', help: 'header that routes to the canary only, name=value', defaultText: 'traffic=test' },
+  { path: 'smoke.path', flag: 'smoke-path', kind: 'string', help: 'path requested by the smoke test', defaultText: '/' },
+  { path: 'steps.weights', flag: 'weights', kind: 'weights', help: 'canary weights in percent, strictly increasing, ending at 100', defaultText: '10,50,100' },
+  { path: 'steps.bake', flag: 'bake', kind: 'duration', min: 1, help: 'how long each weight bakes under load', defaultText: '60s' },
+  { path: 'steps.until', flag: 'until', kind: 'integer', min: 1, max: 100, help: 'stop after this weight; continue with `canary step`' },
+  { path: 'timeouts.rollout', flag: 'rollout-timeout', kind: 'duration', min: 1000, help: 'how long to wait for pods and DaemonSets to be Ready', defaultText: '5m' },
+  { path: 'timeouts.drain', flag: 'drain-timeout', kind: 'duration', min: 1000, help: 'how long to wait for a node to drain', defaultText: '5m' },
+  { path: 'state.namespace', flag: 'state-namespace', kind: 'string', help: 'namespace of the run record and lock', defaultText: 'istio-system' },
+];
+
+/** Flags that are not settings: they choose what to read or show. */
+export const META_FLAGS = ['config', 'help'] as const;
+
+export function keyByFlag(flag: string): KeySpec | undefined {
+  return KEYS.find((k) => k.flag === flag || k.short === flag);
+}
+
+export function keyByPath(path: string): KeySpec | undefined {
+  return KEYS.find((k) => k.path === path);
+}

@@ -1,0 +1,144 @@
+import { InputError, type Problem } from '../domain/errors.js';
+import { compareVersions, formatVersion, parseRevision, type Revision } from '../domain/revision.js';
+import { DEFAULT_CHART_REPO, DEFAULT_ISTIO_NAMESPACE, istiodRelease, ztunnelRelease } from '../mesh/charts.js';
+import { DEFAULT_NODE_LABEL } from '../mesh/labels.js';
+import { convert, isNamespaceName } from './convert.js';
+import { KEYS } from './keys.js';
+import type { HeaderMatch, ObjectRef, OutputFormat, RunConfig } from './types.js';
+
+export interface ResolveInput {
+  /** Values by key path: the file's, overridden by the flags'. */
+  readonly values: Record<string, unknown>;
+  /** Which key paths came from flags, to name problems `--flag` rather than `file: key`. */
+  readonly fromFlags: ReadonlySet<string>;
+  readonly fileName: string;
+  /** `upgrade` and `plan` need both versions; `status` and `abort` find them in the run record. */
+  readonly requireVersions: boolean;
+  /** Environment defaults the CLI read (KUBECONFIG); nothing below cli/ reads process.env. */
+  readonly env: { readonly kubeconfig?: string | undefined };
+}
+
+/** A placeholder for commands that act on a recorded run and were given no versions. */
+const UNSET = parseRevision('0.0.0') as Revision;
+
+/** canary.yaml values + flags -> one RunConfig, or an InputError listing every problem. */
+export function resolveConfig(input: ResolveInput): RunConfig {
+  const problems: Problem[] = [];
+  const got = new Map<string, unknown>();
+  const label = (path: string): string => {
+    const spec = KEYS.find((k) => k.path === path);
+    return input.fromFlags.has(path) && spec?.flag ? `--${spec.flag}` : `${input.fileName}: ${path}`;
+  };
+  for (const spec of KEYS) {
+    if (!(spec.path in input.values)) continue;
+    const result = convert(spec, input.values[spec.path]);
+    if (result.ok) got.set(spec.path, result.value);
+    else problems.push({ path: label(spec.path), message: result.message });
+  }
+  const value = <T>(path: string, fallback: T): T => (got.has(path) ? (got.get(path) as T) : fallback);
+
+  const from = value<Revision | undefined>('from', undefined);
+  const to = value<Revision | undefined>('to', undefined);
+  if (input.requireVersions) {
+    if (!from && !problems.some((p) => p.path === label('from'))) problems.push({ path: '--from', message: 'is required: the version running now, for example --from 1.29.6' });
+    if (!to && !problems.some((p) => p.path === label('to'))) problems.push({ path: '--to', message: 'is required: the version to upgrade to, for example --to 1.30.3' });
+  }
+  const allowDowngrade = value('allowDowngrade', false);
+  if (from && to) problems.push(...versionProblems(from, to, allowDowngrade, label));
+
+  const fromRev = from ?? UNSET;
+  const toRev = to ?? UNSET;
+  const app = value('app.name', 'bookinfo');
+  const config: RunConfig = {
+    from: fromRev,
+    to: toRev,
+    allowDowngrade,
+    kube: { kubeconfig: value<string | undefined>('kubeconfig', input.env.kubeconfig), context: value<string | undefined>('context', undefined) },
+    output: value<OutputFormat>('output', 'table'),
+    dryRun: value('dryRun', false),
+    keepCanary: value('keepCanary', false),
+    yes: value('yes', false),
+    istio: {
+      namespace: value('istio.namespace', DEFAULT_ISTIO_NAMESPACE),
+      chartRepo: value('istio.chartRepo', DEFAULT_CHART_REPO),
+      chartVersion: value('istio.chartVersion', formatVersion(toRev.version)),
+      valuesDir: value('istio.valuesDir', 'revisions'),
+      helmBinary: value('istio.helm', 'helm'),
+      helmTimeoutMs: value('istio.helmTimeout', 300_000),
+      defaultTag: value('istio.defaultTag', true),
+      stableIstiodRelease: value('istio.stableIstiodRelease', istiodRelease(fromRev.name)),
+      stableZtunnelRelease: value('istio.stableZtunnelRelease', ztunnelRelease(fromRev.name)),
+    },
+    nodes: {
+      label: value('nodes.label', DEFAULT_NODE_LABEL),
+      count: value('nodes.count', 1),
+      names: value<string[]>('nodes.names', []),
+    },
+    app: {
+      name: app,
+      stableNamespace: value('app.stableNamespace', `${app}-${fromRev.name}`),
+      canaryNamespace: value('app.canaryNamespace', `${app}-${toRev.name}`),
+    },
+    route: value<ObjectRef>('route', { namespace: 'istio-ingress', name: app }),
+    gateway: value<ObjectRef>('gateway', { namespace: 'istio-ingress', name: 'ingress' }),
+    gatewayUrl: value<string | undefined>('gatewayUrl', undefined),
+    smoke: {
+      requests: value('smoke.requests', 20),
+      header: value<HeaderMatch>('smoke.header', { name: 'traffic', value: 'test' }),
+      path: value('smoke.path', '/'),
+    },
+    steps: {
+      weights: value<number[]>('steps.weights', [10, 50, 100]),
+      bakeMs: value('steps.bake', 60_000),
+      until: value<number | undefined>('steps.until', undefined),
+    },
+    timeouts: { rolloutMs: value('timeouts.rollout', 300_000), drainMs: value('timeouts.drain', 300_000) },
+    state: { namespace: value('state.namespace', DEFAULT_ISTIO_NAMESPACE) },
+  };
+  problems.push(...crossProblems(config, got, label));
+  if (problems.length > 0) throw new InputError(problems);
+  return config;
+}
+
+function versionProblems(from: Revision, to: Revision, allowDowngrade: boolean, label: (p: string) => string): Problem[] {
+  const order = compareVersions(from.version, to.version);
+  if (order === 0) {
+    return [{ path: label('to'), message: `is the version already running (${formatVersion(from.version)}): give the version to upgrade to` }];
+  }
+  if (order > 0 && !allowDowngrade) {
+    return [{ path: label('to'), message: `${formatVersion(to.version)} is older than --from ${formatVersion(from.version)}: swap them, or add --allow-downgrade if you mean to go back` }];
+  }
+  return [];
+}
+
+function crossProblems(c: RunConfig, got: ReadonlyMap<string, unknown>, label: (p: string) => string): Problem[] {
+  const problems: Problem[] = [];
+  const ns: Array<[string, string]> = [
+    ['istio.namespace', c.istio.namespace],
+    ['app.stableNamespace', c.app.stableNamespace],
+    ['app.canaryNamespace', c.app.canaryNamespace],
+    ['state.namespace', c.state.namespace],
+  ];
+  for (const [path, name] of ns) {
+    if (got.has(path) && !isNamespaceName(name)) problems.push({ path: label(path), message: `"${name}" is not a valid namespace name (lower-case letters, digits and -, at most 63)` });
+  }
+  if (got.has('app.name') && !isNamespaceName(`${c.app.name}-${c.to.name}`)) {
+    problems.push({ path: label('app.name'), message: `"${c.app.name}" does not make valid namespace names (<app>-<revision>)` });
+  }
+  if (c.app.stableNamespace === c.app.canaryNamespace) {
+    problems.push({ path: label(got.has('app.canaryNamespace') ? 'app.canaryNamespace' : 'app.stableNamespace'), message: `stable and canary namespaces are both "${c.app.stableNamespace}": they must differ` });
+  }
+  if (c.route.namespace === c.app.stableNamespace) {
+    problems.push({ path: label('route'), message: `the route lives in the stable namespace ${c.app.stableNamespace}, which promote removes: keep the route in a namespace that outlives revisions (for example istio-ingress)` });
+  }
+  if (c.gatewayUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(c.gatewayUrl)) {
+    problems.push({ path: label('gatewayUrl'), message: `expects an http:// or https:// URL, got "${c.gatewayUrl}"` });
+  }
+  if (c.steps.until !== undefined && !c.steps.weights.includes(c.steps.until)) {
+    problems.push({ path: label('steps.until'), message: `${c.steps.until} is not one of the weights ${c.steps.weights.join(',')}` });
+  }
+  if (c.nodes.names.length > 0 && got.has('nodes.count') && c.nodes.count !== c.nodes.names.length) {
+    problems.push({ path: label('nodes.count'), message: `says ${c.nodes.count} but --canary-nodes names ${c.nodes.names.length}: give one or the other` });
+  }
+  return problems;
+}

@@ -1,0 +1,61 @@
+import type { KubeObject } from '../domain/kube-object.js';
+import type { PodPlacement, NodeTaint } from '../plan/manifests.js';
+import type { ClusterFacts, InspectQuery } from './facts.js';
+
+/**
+ * The Kubernetes operations the orchestrator needs, one narrow interface per concern.
+ * Every method honours its AbortSignal; retries on 409/429/5xx live in one place inside
+ * the implementation, never in callers.
+ */
+export interface ClusterReader {
+  /** Fails with InfraError (exit 1) naming the context when the cluster does not answer. */
+  inspect(query: InspectQuery, signal: AbortSignal): Promise<ClusterFacts>;
+}
+
+export interface DrainReport {
+  readonly evicted: readonly string[];
+  /** DaemonSet and mirror pods stay, as kubectl drain leaves them. */
+  readonly skipped: readonly string[];
+}
+
+export interface NodeOps {
+  /** Adds (or keeps) the taint. */
+  taint(node: string, taint: NodeTaint, signal: AbortSignal): Promise<void>;
+  untaint(node: string, taint: NodeTaint, signal: AbortSignal): Promise<void>;
+  /** Sets the label, or removes it when value is null. */
+  label(node: string, key: string, value: string | null, signal: AbortSignal): Promise<void>;
+  cordon(node: string, unschedulable: boolean, signal: AbortSignal): Promise<void>;
+  /**
+   * Evicts every pod but DaemonSet and mirror pods through the Eviction API (so
+   * PodDisruptionBudgets hold: a refused eviction is retried until the deadline) and waits
+   * until they are gone.
+   */
+  drain(node: string, timeoutMs: number, signal: AbortSignal): Promise<DrainReport>;
+}
+
+export interface CloneOptions {
+  readonly placement: PodPlacement;
+  /** Labels for every copied object (ownership, run). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Replaces `istio.io/rev` on copied pod templates. */
+  readonly revision: string;
+}
+
+export interface CloneReport {
+  readonly copied: readonly string[];
+}
+
+export interface WorkloadOps {
+  /** Server-side apply; every object must carry our ownership label. */
+  apply(objects: readonly KubeObject[], signal: AbortSignal): Promise<void>;
+  /** Copies Deployments, Services, ServiceAccounts and ConfigMaps, pinned to canary nodes. */
+  cloneNamespace(from: string, to: string, options: CloneOptions, signal: AbortSignal): Promise<CloneReport>;
+  /** Every Deployment in the namespace rolled out and available. */
+  waitRollout(namespace: string, timeoutMs: number, signal: AbortSignal): Promise<void>;
+  /** `numberReady == desiredNumberScheduled == expected > 0`: helm --wait passes a DaemonSet on no node. */
+  waitDaemonSet(namespace: string, name: string, expected: number, timeoutMs: number, signal: AbortSignal): Promise<void>;
+  /** Deletes a namespace we own and waits until it is gone; OwnershipError otherwise. */
+  deleteNamespace(name: string, timeoutMs: number, signal: AbortSignal): Promise<'deleted' | 'absent'>;
+  /** Sets `istio.io/rev` on the Gateway (a Gateway without it can lose its routes on upgrade). */
+  setGatewayRevision(gateway: { namespace: string; name: string }, revision: string, signal: AbortSignal): Promise<void>;
+}

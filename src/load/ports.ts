@@ -1,0 +1,41 @@
+import type { HeaderMatch } from '../config/types.js';
+import type { WindowRecord } from '../domain/run-record.js';
+import type { Verdict } from '../domain/verdict.js';
+import type { WeightPair } from '../domain/weights.js';
+
+export interface SmokeRequest {
+  readonly url: string;
+  readonly path: string;
+  readonly header: HeaderMatch;
+  readonly requests: number;
+  /** Every response must name this revision in the revision header. */
+  readonly expectRevision: string;
+}
+
+export interface SmokeResult {
+  readonly sent: number;
+  readonly succeeded: number;
+  /** One line per distinct failure, with its count. */
+  readonly failures: readonly string[];
+}
+
+export interface SmokeTester {
+  smoke(request: SmokeRequest, signal: AbortSignal): Promise<SmokeResult>;
+}
+
+export interface BakeRequest {
+  readonly url: string;
+  readonly weights: WeightPair;
+  readonly bakeMs: number;
+  readonly revisions: { readonly stable: string; readonly canary: string };
+}
+
+export interface BakeResult {
+  readonly verdict: Verdict;
+  readonly windows: readonly WindowRecord[];
+}
+
+/** Drives load through the gateway for one weight step and judges it, window by window. */
+export interface StepJudge {
+  bake(request: BakeRequest, signal: AbortSignal): Promise<BakeResult>;
+}

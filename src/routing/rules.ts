@@ -1,0 +1,218 @@
+import type { HeaderMatch } from '../config/types.js';
+import type { WeightPair } from '../domain/weights.js';
+import type { BackendRef, Filter, RouteMatch, RouteRule } from './gateway-api.js';
+
+/**
+ * Pure edits of a user's HTTPRoute rules. We change only what the canary needs: the
+ * weights of the stable backendRefs, a twin backendRef per stable one in the canary
+ * namespace, one response header per backendRef naming its revision (for attribution),
+ * and one header-matched rule that sends the smoke traffic to the canary. Every other
+ * rule, filter and field is kept as it was.
+ */
+export interface RouteContext {
+  readonly routeNamespace: string;
+  readonly stableNamespace: string;
+  readonly canaryNamespace: string;
+  readonly stableRevision: string;
+  readonly canaryRevision: string;
+  readonly header: HeaderMatch;
+}
+
+/** The response header each backendRef adds, naming the revision that served. */
+export const REVISION_HEADER = 'x-canary-revision';
+
+/** Original weights of the stable backendRefs, by rule index and backend, to restore them. */
+export type OriginalWeights = Record<string, number | null>;
+
+export function refNamespace(ref: BackendRef, ctx: RouteContext): string {
+  return ref.namespace ?? ctx.routeNamespace;
+}
+
+function isService(ref: BackendRef): boolean {
+  return (ref.group ?? '') === '' && (ref.kind ?? 'Service') === 'Service';
+}
+
+export function isStableRef(ref: BackendRef, ctx: RouteContext): boolean {
+  return isService(ref) && refNamespace(ref, ctx) === ctx.stableNamespace;
+}
+
+export function isCanaryRef(ref: BackendRef, ctx: RouteContext): boolean {
+  return isService(ref) && refNamespace(ref, ctx) === ctx.canaryNamespace;
+}
+
+/** Our smoke rule: every match carries the smoke header and every backend is a canary one. */
+export function isHeaderRule(rule: RouteRule, ctx: RouteContext): boolean {
+  const refs = rule.backendRefs ?? [];
+  const matches = rule.matches ?? [];
+  return (
+    refs.length > 0 &&
+    refs.every((r) => isCanaryRef(r, ctx)) &&
+    matches.length > 0 &&
+    matches.every((m) => (m.headers ?? []).some((h) => h.name.toLowerCase() === ctx.header.name && h.value === ctx.header.value))
+  );
+}
+
+/** Rules that send traffic to the stable namespace: the ones whose weights we move. */
+export function managedRuleIndexes(rules: readonly RouteRule[], ctx: RouteContext): number[] {
+  return rules.flatMap((rule, i) => ((rule.backendRefs ?? []).some((r) => isStableRef(r, ctx)) && !isHeaderRule(rule, ctx) ? [i] : []));
+}
+
+function refKey(ruleIndex: number, ref: BackendRef): string {
+  return `${ruleIndex}:${ref.name}:${ref.port ?? ''}`;
+}
+
+export function captureOriginalWeights(rules: readonly RouteRule[], ctx: RouteContext): OriginalWeights {
+  const original: OriginalWeights = {};
+  for (const i of managedRuleIndexes(rules, ctx)) {
+    for (const ref of rules[i]?.backendRefs ?? []) {
+      if (isStableRef(ref, ctx)) original[refKey(i, ref)] = ref.weight ?? null;
+    }
+  }
+  return original;
+}
+
+/**
+ * Adds what the canary needs, without moving traffic: canary twins at weight 0 (or their
+ * current weight when already there), revision headers, and the smoke header rule.
+ * Idempotent: applying it to its own output changes nothing.
+ */
+export function withCanary(rules: readonly RouteRule[], ctx: RouteContext): RouteRule[] {
+  const managed = new Set(managedRuleIndexes(rules, ctx));
+  const out = rules.filter((r) => !isHeaderRule(r, ctx)).map((rule, i) => (managed.has(i) ? withTwins(rule, ctx) : rule));
+  for (const i of managed) out.push(headerRule(rules[i] as RouteRule, ctx));
+  return out;
+}
+
+function withTwins(rule: RouteRule, ctx: RouteContext): RouteRule {
+  const refs = rule.backendRefs ?? [];
+  const result: BackendRef[] = [];
+  for (const ref of refs) {
+    if (isCanaryRef(ref, ctx)) continue;
+    if (!isStableRef(ref, ctx)) {
+      result.push(ref);
+      continue;
+    }
+    result.push(withRevisionHeader(ref, ctx.stableRevision));
+    const existing = refs.find((r) => isCanaryRef(r, ctx) && r.name === ref.name && r.port === ref.port);
+    result.push(canaryTwin(ref, ctx, existing?.weight ?? 0));
+  }
+  return { ...rule, backendRefs: result };
+}
+
+function canaryTwin(stable: BackendRef, ctx: RouteContext, weight: number): BackendRef {
+  const twin: BackendRef = { ...withoutRevisionHeader(stable), namespace: ctx.canaryNamespace, weight };
+  return withRevisionHeader(twin, ctx.canaryRevision);
+}
+
+function headerRule(rule: RouteRule, ctx: RouteContext): RouteRule {
+  const base: RouteMatch[] = rule.matches && rule.matches.length > 0 ? rule.matches : [{ path: { type: 'PathPrefix', value: '/' } }];
+  const matches = base.map((m) => ({
+    ...m,
+    headers: [...(m.headers ?? []).filter((h) => h.name.toLowerCase() !== ctx.header.name), { type: 'Exact' as const, name: ctx.header.name, value: ctx.header.value }],
+  }));
+  const backendRefs = (rule.backendRefs ?? []).filter((r) => isStableRef(r, ctx)).map((r) => ({ ...canaryTwin(r, ctx, 1) }));
+  const { name: _name, ...rest } = rule;
+  return { ...rest, matches, backendRefs };
+}
+
+/** Sets the split on every managed rule. The route must already have the canary twins. */
+export function withWeights(rules: readonly RouteRule[], ctx: RouteContext, w: WeightPair): RouteRule[] {
+  const managed = new Set(managedRuleIndexes(rules, ctx));
+  return rules.map((rule, i) => {
+    if (!managed.has(i)) return rule;
+    const backendRefs = (rule.backendRefs ?? []).map((ref) => {
+      if (isStableRef(ref, ctx)) return { ...ref, weight: w.stable };
+      if (isCanaryRef(ref, ctx)) return { ...ref, weight: w.canary };
+      return ref;
+    });
+    return { ...rule, backendRefs };
+  });
+}
+
+export type ReadWeights =
+  | { readonly kind: 'weights'; readonly weights: WeightPair }
+  | { readonly kind: 'no-canary'; readonly stableWeight: number }
+  | { readonly kind: 'unmanaged' }
+  | { readonly kind: 'inconsistent'; readonly detail: string };
+
+/** The split the route asks for now, read back after a write to verify it. */
+export function readWeights(rules: readonly RouteRule[], ctx: RouteContext): ReadWeights {
+  const managed = managedRuleIndexes(rules, ctx);
+  if (managed.length === 0) return { kind: 'unmanaged' };
+  const pairs = new Set<string>();
+  let anyCanary = false;
+  for (const i of managed) {
+    for (const ref of rules[i]?.backendRefs ?? []) {
+      if (!isStableRef(ref, ctx)) continue;
+      const twin = (rules[i]?.backendRefs ?? []).find((r) => isCanaryRef(r, ctx) && r.name === ref.name && r.port === ref.port);
+      anyCanary ||= twin !== undefined;
+      pairs.add(`${ref.weight ?? 1}/${twin?.weight ?? 0}`);
+    }
+  }
+  if (pairs.size > 1) return { kind: 'inconsistent', detail: [...pairs].join(', ') };
+  const [stable, canary] = ([...pairs][0] as string).split('/').map(Number) as [number, number];
+  if (!anyCanary) return { kind: 'no-canary', stableWeight: stable };
+  const total = stable + canary;
+  return { kind: 'weights', weights: total === 0 ? { stable: 0, canary: 0 } : { stable: Math.round((100 * stable) / total), canary: Math.round((100 * canary) / total) } };
+}
+
+/** Takes the canary out: twins, header rule and revision headers gone, weights restored. */
+export function withoutCanary(rules: readonly RouteRule[], ctx: RouteContext, original: OriginalWeights): RouteRule[] {
+  return rules
+    .filter((r) => !isHeaderRule(r, ctx))
+    .map((rule, i) => {
+      if (!(rule.backendRefs ?? []).some((r) => isStableRef(r, ctx) || isCanaryRef(r, ctx))) return rule;
+      const backendRefs = (rule.backendRefs ?? [])
+        .filter((r) => !isCanaryRef(r, ctx))
+        .map((r) => (isStableRef(r, ctx) ? restoreWeight(withoutRevisionHeader(r), original[refKey(i, r)]) : r));
+      return { ...rule, backendRefs };
+    });
+}
+
+/** Promotion: the canary backends replace the stable ones, with the stable ones' original weights. */
+export function promoted(rules: readonly RouteRule[], ctx: RouteContext, original: OriginalWeights): RouteRule[] {
+  return rules
+    .filter((r) => !isHeaderRule(r, ctx))
+    .map((rule, i) => {
+      const refs = rule.backendRefs ?? [];
+      if (!refs.some((r) => isCanaryRef(r, ctx))) return rule;
+      const backendRefs = refs.flatMap((r) => {
+        if (isStableRef(r, ctx)) return [];
+        if (!isCanaryRef(r, ctx)) return [r];
+        const stableTwin = refs.find((s) => isStableRef(s, ctx) && s.name === r.name && s.port === r.port);
+        return [restoreWeight(withoutRevisionHeader(r), stableTwin ? original[refKey(i, stableTwin)] : null)];
+      });
+      return { ...rule, backendRefs };
+    });
+}
+
+function restoreWeight(ref: BackendRef, weight: number | null | undefined): BackendRef {
+  const { weight: _w, ...rest } = ref;
+  return weight === null || weight === undefined ? rest : { ...rest, weight };
+}
+
+function withRevisionHeader(ref: BackendRef, revision: string): BackendRef {
+  const filters = [...(ref.filters ?? [])];
+  const at = filters.findIndex((f) => f.type === 'ResponseHeaderModifier');
+  const current: Filter = at >= 0 ? (filters[at] as Filter) : { type: 'ResponseHeaderModifier', responseHeaderModifier: {} };
+  const mod = current.responseHeaderModifier ?? {};
+  const set = [...(mod.set ?? []).filter((h) => h.name.toLowerCase() !== REVISION_HEADER), { name: REVISION_HEADER, value: revision }];
+  const updated: Filter = { ...current, responseHeaderModifier: { ...mod, set } };
+  if (at >= 0) filters[at] = updated;
+  else filters.push(updated);
+  return { ...ref, filters };
+}
+
+function withoutRevisionHeader(ref: BackendRef): BackendRef {
+  if (!ref.filters) return ref;
+  const filters = ref.filters.flatMap((f) => {
+    if (f.type !== 'ResponseHeaderModifier' || !f.responseHeaderModifier) return [f];
+    const mod = f.responseHeaderModifier;
+    const set = (mod.set ?? []).filter((h) => h.name.toLowerCase() !== REVISION_HEADER);
+    const { set: _s, ...others } = mod;
+    const rest = set.length === 0 ? others : { ...others, set };
+    return Object.keys(rest).length === 0 ? [] : [{ ...f, responseHeaderModifier: rest }];
+  });
+  const { filters: _f, ...without } = ref;
+  return filters.length === 0 ? without : { ...without, filters };
+}
