@@ -1,6 +1,6 @@
 import type { KubeObject } from '../domain/kube-object.js';
 import type { PodPlacement, NodeTaint } from '../plan/manifests.js';
-import type { ClusterFacts, InspectQuery } from './facts.js';
+import type { ClusterFacts, InspectQuery } from '../mesh/cluster-facts.js';
 
 /**
  * The Kubernetes operations the orchestrator needs, one narrow interface per concern.

@@ -4,8 +4,8 @@ import type { HelmInvocation } from '../domain/helm-invocation.js';
 import type { KubeObject } from '../domain/kube-object.js';
 import { weightsFor, type WeightPair } from '../domain/weights.js';
 import { istiodRelease, ztunnelRelease } from '../mesh/charts.js';
-import type { RouteRule } from '../routing/gateway-api.js';
-import { withCanary, withWeights, type RouteContext } from '../routing/rules.js';
+import type { RouteRule } from '../gateway-api/types.js';
+import { withCanary, withWeights, type RouteContext } from '../gateway-api/rules.js';
 import { controlPlaneInstall, dataPlaneInstall, defaultTagInstall, uninstall, type ValuesFiles } from './helm-commands.js';
 import { canaryNamespace, canaryPlacement, canaryTaint, referenceGrant, runId, type NodeTaint, type PodPlacement } from './manifests.js';
 

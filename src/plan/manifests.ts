@@ -1,7 +1,7 @@
 import type { RunConfig } from '../config/types.js';
 import type { KubeObject } from '../domain/kube-object.js';
 import { DATAPLANE_MODE, OWNED, REV, RUN_LABEL } from '../mesh/labels.js';
-import { GATEWAY_API_GROUP } from '../routing/gateway-api.js';
+import { GATEWAY_API_GROUP } from '../gateway-api/types.js';
 
 /** Where canary pods must run: on canary nodes (their ztunnel), tolerating the canary taint. */
 export interface PodPlacement {

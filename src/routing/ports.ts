@@ -1,6 +1,6 @@
 import type { WeightPair } from '../domain/weights.js';
-import type { HTTPRoute, RouteRule } from './gateway-api.js';
-import type { OriginalWeights, ReadWeights } from './rules.js';
+import type { HTTPRoute, RouteRule } from '../gateway-api/types.js';
+import type { OriginalWeights, ReadWeights } from '../gateway-api/rules.js';
 
 /** Raw reads and compare-and-swap writes of one HTTPRoute (the Kubernetes side). */
 export interface RouteStore {

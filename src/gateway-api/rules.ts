@@ -1,6 +1,6 @@
 import type { HeaderMatch } from '../config/types.js';
 import type { WeightPair } from '../domain/weights.js';
-import type { BackendRef, Filter, RouteMatch, RouteRule } from './gateway-api.js';
+import type { BackendRef, Filter, RouteMatch, RouteRule } from './types.js';
 
 /**
  * Pure edits of a user's HTTPRoute rules. We change only what the canary needs: the

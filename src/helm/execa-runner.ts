@@ -1,0 +1,74 @@
+import { execa, type ExecaError } from 'execa';
+import { InfraError } from '../domain/errors.js';
+import { formatInvocation, type HelmInvocation } from '../domain/helm-invocation.js';
+import type { HelmResult, HelmRunner } from './ports.js';
+
+export interface ExecaHelmOptions {
+  readonly bin: string;
+  /** Passed to helm as --kube-context / --kubeconfig so helm and the API client agree. */
+  readonly kubeconfig: string | undefined;
+  readonly context: string | undefined;
+  readonly onCommand?: ((line: string) => void) | undefined;
+}
+
+/** Runs helm with argument arrays (never a shell), cancelled by the run's AbortSignal. */
+export class ExecaHelmRunner implements HelmRunner {
+  constructor(private readonly options: ExecaHelmOptions) {}
+
+  async run(invocation: HelmInvocation, signal: AbortSignal): Promise<HelmResult> {
+    const args = [...invocation.args, ...this.clusterArgs()];
+    this.options.onCommand?.(formatInvocation(invocation));
+    const started = Date.now();
+    try {
+      const result = await execa(invocation.bin, args, { cancelSignal: signal, reject: true, stdin: 'ignore' });
+      return { stdout: result.stdout, stderr: result.stderr, durationMs: Date.now() - started };
+    } catch (error) {
+      throw helmFailure(invocation, error as ExecaError);
+    }
+  }
+
+  async version(signal: AbortSignal): Promise<string> {
+    try {
+      const result = await execa(this.options.bin, ['version', '--short'], { cancelSignal: signal, stdin: 'ignore' });
+      return result.stdout.trim();
+    } catch (error) {
+      throw helmFailure({ bin: this.options.bin, args: ['version', '--short'], release: '', namespace: '', mutates: false }, error as ExecaError);
+    }
+  }
+
+  private clusterArgs(): string[] {
+    return [
+      ...(this.options.kubeconfig ? ['--kubeconfig', this.options.kubeconfig] : []),
+      ...(this.options.context ? ['--kube-context', this.options.context] : []),
+    ];
+  }
+}
+
+function helmFailure(invocation: HelmInvocation, error: ExecaError): InfraError {
+  const command = formatInvocation(invocation);
+  if (error.isCanceled) return new InfraError(`cancelled: ${command}`, { cause: error });
+  if ((error as { code?: string }).code === 'ENOENT') {
+    return new InfraError(`helm was not found as "${invocation.bin}"`, {
+      fix: 'install Helm 3.13 or newer (https://helm.sh/docs/intro/install/) or point --helm (istio.helm in canary.yaml) at its binary',
+      cause: error,
+    });
+  }
+  const reason = String(error.stderr ?? '').trim().split('\n').slice(-3).join(' ') || error.shortMessage;
+  return new InfraError(`helm failed (exit ${error.exitCode ?? '?'}): ${reason}`, {
+    object: invocation.release ? `Helm release ${invocation.namespace}/${invocation.release}` : undefined,
+    fix: chartFix(reason) ?? `run it by hand to see the whole output: ${command}`,
+    cause: error,
+  });
+}
+
+/** Helm's most common failures, with what to do about them. */
+function chartFix(reason: string): string | undefined {
+  if (/chart .*not found|no chart version found|failed to fetch|404/i.test(reason)) {
+    return 'check --chart-repo and --chart-version: the chart version must exist in that repo (helm show chart istiod --repo <repo> --version <v>)';
+  }
+  if (/invalid ownership metadata|exists and cannot be imported/i.test(reason)) {
+    return 'another Helm release owns an object this chart creates; see the object named above';
+  }
+  if (/timed out waiting/i.test(reason)) return 'pods did not become Ready in time: raise --helm-timeout or look at the pods of the release';
+  return undefined;
+}
