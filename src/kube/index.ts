@@ -1,0 +1,49 @@
+import { KubeRouteStore } from '../routing/store.js';
+import type { RouteStore } from '../routing/ports.js';
+import { ConfigMapRunStore } from '../state/configmap-store.js';
+import { LeaseRunLock, type LeaseLockOptions } from '../state/lease-lock.js';
+import type { RunLock, RunStore } from '../state/ports.js';
+import { createKubeClient, type KubeClient, type KubeOptions } from './client.js';
+import { KubeClusterReader } from './inspect.js';
+import { KubeNodeOps } from './nodes.js';
+import type { ClusterReader, NodeOps, WorkloadOps } from './ports.js';
+import { KubeWorkloadOps } from './workloads.js';
+
+export interface KubePortsOptions extends KubeOptions {
+  /** Recorded beside each run record (`ambient-canary/0.1.0`), so an older build can say who wrote it. */
+  readonly toolVersion?: string | undefined;
+  /** Between looks while waiting (rollouts, DaemonSets, drains, namespace deletion). */
+  readonly pollMs?: number | undefined;
+  readonly lease?: Omit<LeaseLockOptions, 'namespace'> | undefined;
+}
+
+export interface KubePorts {
+  /** The context and API server in use, for messages. */
+  readonly target: KubeClient['target'];
+  readonly reader: ClusterReader;
+  readonly nodes: NodeOps;
+  readonly workloads: WorkloadOps;
+  routeStore(ref: { readonly namespace: string; readonly name: string }): RouteStore;
+  runStore(namespace: string): RunStore;
+  runLock(namespace: string): RunLock;
+}
+
+/**
+ * The Kubernetes side of the composition root. Loads the kubeconfig at once, so an unknown
+ * context fails here (InputError, exit 2) before any request; nothing is sent until a port is used.
+ */
+export function createKubePorts(options: KubePortsOptions): KubePorts {
+  const client = createKubeClient(options);
+  const writer = `ambient-canary/${options.toolVersion ?? 'unknown'}`;
+  return {
+    target: client.target,
+    reader: new KubeClusterReader(client),
+    nodes: new KubeNodeOps(client, { pollMs: options.pollMs }),
+    workloads: new KubeWorkloadOps(client, { pollMs: options.pollMs }),
+    routeStore: (ref) => new KubeRouteStore(client, ref),
+    runStore: (namespace) => new ConfigMapRunStore(client, { namespace, writer }),
+    runLock: (namespace) => new LeaseRunLock(client, { ...options.lease, namespace }),
+  };
+}
+
+export type { KubeClient, KubeOptions } from './client.js';

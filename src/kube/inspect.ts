@@ -1,0 +1,90 @@
+import { setHeaderOptions, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubeObject } from '../domain/kube-object.js';
+import { GATEWAY_API_GROUP, type HTTPRoute } from '../gateway-api/types.js';
+import type { KubeClient } from './client.js';
+import { orUndefined, site } from './errors.js';
+import type { ClusterFacts, InspectQuery, NamespaceFacts } from '../mesh/cluster-facts.js';
+import { daemonSetFacts, deploymentFacts, isZtunnel, keptCrd, namespaceFacts, nodeFacts, releaseFacts } from './facts-map.js';
+import type { ClusterReader } from './ports.js';
+
+/** Lists of metadata only: CRDs and Helm release Secrets are large, and we need their names and labels. */
+const METADATA_ONLY = setHeaderOptions('Accept', 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1');
+export const CNI_DAEMONSET = 'istio-cni-node';
+
+export class KubeClusterReader implements ClusterReader {
+  constructor(private readonly client: KubeClient) {}
+
+  /** Every read starts at once; the first failure (e.g. an unreachable cluster) fails the whole look. */
+  async inspect(query: InspectQuery, signal: AbortSignal): Promise<ClusterFacts> {
+    const ns = query.istioNamespace;
+    const [serverVersion, nodes, namespaces, istiods, daemonSets, crds, route, gateway, releases] = await Promise.all([
+      this.serverVersion(signal),
+      this.nodes(signal),
+      this.namespaces(query.namespaces, signal),
+      this.istiods(ns, signal),
+      this.daemonSets(ns, signal),
+      this.crds(signal),
+      orUndefined(this.custom<HTTPRoute>('HTTPRoute', query.route, signal)),
+      orUndefined(this.custom<KubeObject>('Gateway', query.gateway, signal)),
+      this.releases(ns, signal),
+    ]);
+    return {
+      serverVersion,
+      nodes,
+      namespaces,
+      istiods,
+      ztunnels: daemonSets.filter(isZtunnel).map(daemonSetFacts),
+      cni: daemonSets.filter((d) => d.metadata?.name === CNI_DAEMONSET).map(daemonSetFacts)[0],
+      crds,
+      route,
+      gateway,
+      releases,
+    };
+  }
+
+  private async serverVersion(signal: AbortSignal): Promise<string> {
+    const info = await this.client.call(site('get', 'Version'), signal, () => this.client.version.getCode());
+    return info.gitVersion;
+  }
+
+  private async nodes(signal: AbortSignal) {
+    const list = await this.client.call(site('list', 'Node'), signal, () => this.client.core.listNode());
+    return list.items.map(nodeFacts);
+  }
+
+  private async namespaces(names: readonly string[], signal: AbortSignal): Promise<Record<string, NamespaceFacts>> {
+    const unique = [...new Set(names)];
+    const found = await Promise.all(
+      unique.map((name) => orUndefined(this.client.call(site('get', 'Namespace', undefined, name), signal, () => this.client.core.readNamespace({ name })))),
+    );
+    const out: Record<string, NamespaceFacts> = {};
+    for (const ns of found) if (ns) out[ns.metadata?.name ?? ''] = namespaceFacts(ns);
+    return out;
+  }
+
+  private async istiods(namespace: string, signal: AbortSignal) {
+    const list = await this.client.call(site('list', 'Deployment', namespace), signal, () => this.client.apps.listNamespacedDeployment({ namespace, labelSelector: 'app=istiod' }));
+    return list.items.map(deploymentFacts);
+  }
+
+  private async daemonSets(namespace: string, signal: AbortSignal) {
+    const list = await this.client.call(site('list', 'DaemonSet', namespace), signal, () => this.client.apps.listNamespacedDaemonSet({ namespace }));
+    return list.items;
+  }
+
+  private async crds(signal: AbortSignal): Promise<string[]> {
+    const list = await this.client.call(site('list', 'CustomResourceDefinition'), signal, () => this.client.apiextensions.listCustomResourceDefinition({}, METADATA_ONLY));
+    return list.items.map((c) => c.metadata?.name ?? '').filter(keptCrd).sort();
+  }
+
+  private async custom<T>(kind: 'HTTPRoute' | 'Gateway', ref: { namespace: string; name: string }, signal: AbortSignal): Promise<T> {
+    const spec = { apiVersion: `${GATEWAY_API_GROUP}/v1`, kind, metadata: { name: ref.name, namespace: ref.namespace } };
+    const read = await this.client.call(site('get', kind, ref.namespace, ref.name), signal, () => this.client.objects.read<KubernetesObject>(spec));
+    return read as unknown as T;
+  }
+
+  private async releases(namespace: string, signal: AbortSignal) {
+    const list = await this.client.call(site('list', 'Secret', namespace), signal, () => this.client.core.listNamespacedSecret({ namespace, labelSelector: 'owner=helm' }, METADATA_ONLY));
+    return releaseFacts(list.items.map((s) => ({ ...s.metadata, namespace: s.metadata?.namespace ?? namespace })));
+  }
+}

@@ -1,0 +1,134 @@
+import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { InfraError, OwnershipError } from '../domain/errors.js';
+import { describeObject, type KubeObject } from '../domain/kube-object.js';
+import { isOwned, MANAGED_BY, MANAGER, REV } from '../mesh/labels.js';
+import { GATEWAY_API_GROUP } from '../gateway-api/types.js';
+import { FIELD_MANAGER, type KubeClient } from './client.js';
+import { CLONED_KINDS, cloneObject, shouldCopy } from './clone.js';
+import { orUndefined, site } from './errors.js';
+import { done, notYet, pollUntil, PollTimeout, type Clock } from './poll.js';
+import type { CloneOptions, CloneReport, WorkloadOps } from './ports.js';
+import { daemonSetProblem, podProblems, rolloutProblem } from './wait.js';
+
+export interface WorkloadOptions {
+  /** Between looks while waiting for rollouts, DaemonSets and namespace deletion. */
+  readonly pollMs?: number | undefined;
+  readonly clock?: Clock | undefined;
+}
+
+export function describe(obj: KubeObject): string {
+  return describeObject(obj.kind, obj.metadata.namespace, obj.metadata.name);
+}
+
+export class KubeWorkloadOps implements WorkloadOps {
+  constructor(
+    private readonly client: KubeClient,
+    private readonly o: WorkloadOptions = {},
+  ) {}
+
+  /** Checks every object before writing any, so a refusal leaves the cluster untouched. */
+  async apply(objects: readonly KubeObject[], signal: AbortSignal): Promise<void> {
+    const foreign = objects.filter((obj) => !isOwned(obj.metadata.labels));
+    if (foreign.length > 0) {
+      throw new OwnershipError(`refusing to apply ${foreign.map(describe).join(', ')}: without the label ${MANAGED_BY}=${MANAGER} we could never tell it is ours to remove`, {
+        object: describe(foreign[0] as KubeObject),
+        fix: `add the label ${MANAGED_BY}=${MANAGER} to every object the run creates`,
+      });
+    }
+    for (const obj of objects) await this.serverSideApply(obj, signal);
+  }
+
+  async cloneNamespace(from: string, to: string, options: CloneOptions, signal: AbortSignal): Promise<CloneReport> {
+    const sources = (await Promise.all(CLONED_KINDS.map((k) => this.list(k.apiVersion, k.kind, from, signal)))).flat();
+    const copies = sources.filter(shouldCopy).map((obj) => cloneObject(obj, to, options));
+    await this.apply(copies, signal);
+    return { copied: copies.map(describe) };
+  }
+
+  async waitRollout(namespace: string, timeoutMs: number, signal: AbortSignal): Promise<void> {
+    const look = async () => {
+      const list = await this.client.call(site('list', 'Deployment', namespace), signal, () => this.client.apps.listNamespacedDeployment({ namespace }));
+      const problems = list.items.flatMap((d) => {
+        const why = rolloutProblem(d);
+        return why === undefined ? [] : [`Deployment ${namespace}/${d.metadata?.name ?? ''}: ${why}`];
+      });
+      return problems.length === 0 ? done(undefined) : notYet<undefined>(problems.join('\n'));
+    };
+    try {
+      await pollUntil(look, this.poll(timeoutMs, signal));
+    } catch (err) {
+      if (!(err instanceof PollTimeout)) throw err;
+      const pods = await this.client.call(site('list', 'Pod', namespace), signal, () => this.client.core.listNamespacedPod({ namespace }));
+      const why = [err.why, ...podProblems(pods.items)].join('\n  ');
+      throw new InfraError(`workloads in namespace ${namespace} not rolled out within ${seconds(timeoutMs)}:\n  ${why}`, {
+        object: `Namespace ${namespace}`,
+        fix: 'check the canary nodes have room and carry the canary label and taint, or raise the rollout timeout',
+      });
+    }
+  }
+
+  async waitDaemonSet(namespace: string, name: string, expected: number, timeoutMs: number, signal: AbortSignal): Promise<void> {
+    const object = describeObject('DaemonSet', namespace, name);
+    if (expected < 1) throw new InfraError(`${object}: expected ${expected} ready pods; a canary needs at least one node`, { object });
+    const look = async () => {
+      const ds = await orUndefined(this.client.call(site('get', 'DaemonSet', namespace, name), signal, () => this.client.apps.readNamespacedDaemonSet({ name, namespace })));
+      const why = ds === undefined ? 'not found' : daemonSetProblem(ds, expected);
+      return why === undefined ? done(undefined) : notYet<undefined>(why);
+    };
+    try {
+      await pollUntil(look, this.poll(timeoutMs, signal));
+    } catch (err) {
+      if (!(err instanceof PollTimeout)) throw err;
+      throw new InfraError(`${object} not ready within ${seconds(timeoutMs)}: ${err.why}`, { object, fix: 'check its pods (kubectl describe) and the canary nodes’ label' });
+    }
+  }
+
+  async deleteNamespace(name: string, timeoutMs: number, signal: AbortSignal): Promise<'deleted' | 'absent'> {
+    const object = describeObject('Namespace', undefined, name);
+    const read = () => orUndefined(this.client.call(site('get', 'Namespace', undefined, name), signal, () => this.client.core.readNamespace({ name })));
+    const ns = await read();
+    if (ns === undefined) return 'absent';
+    if (!isOwned(ns.metadata?.labels)) {
+      throw new OwnershipError(`refusing to delete ${object}: it does not carry ${MANAGED_BY}=${MANAGER}, so ambient-canary did not create it`, {
+        object,
+        fix: `if it is a leftover you want gone, delete it yourself (kubectl delete namespace ${name}); otherwise name another canary namespace`,
+      });
+    }
+    await orUndefined(this.client.call(site('delete', 'Namespace', undefined, name), signal, () => this.client.core.deleteNamespace({ name })));
+    try {
+      await pollUntil(async () => ((await read()) === undefined ? done(undefined) : notYet<undefined>('still terminating')), this.poll(timeoutMs, signal));
+    } catch (err) {
+      if (!(err instanceof PollTimeout)) throw err;
+      throw new InfraError(`${object} still terminating after ${seconds(timeoutMs)}`, { object, fix: 'look for objects with finalizers left in it (kubectl get all -n ' + name + ')' });
+    }
+    return 'deleted';
+  }
+
+  async setGatewayRevision(gateway: { namespace: string; name: string }, revision: string, signal: AbortSignal): Promise<void> {
+    const body = { apiVersion: `${GATEWAY_API_GROUP}/v1`, kind: 'Gateway', metadata: { name: gateway.name, namespace: gateway.namespace, labels: { [REV]: revision } } };
+    await this.client.call(site('patch', 'Gateway', gateway.namespace, gateway.name), signal, () =>
+      this.client.objects.patch(body, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.MergePatch),
+    );
+  }
+
+  private async serverSideApply(obj: KubeObject, signal: AbortSignal): Promise<void> {
+    const s = site('patch', obj.kind, obj.metadata.namespace, obj.metadata.name, obj.apiVersion);
+    // force: we own these objects; a field another manager set is taken over, not a reason to stop.
+    await this.client.call(s, signal, () => this.client.objects.patch(obj as KubernetesObject, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply));
+  }
+
+  private async list(apiVersion: string, kind: string, namespace: string, signal: AbortSignal): Promise<KubeObject[]> {
+    const list = await this.client.call(site('list', kind, namespace, undefined, apiVersion), signal, () => this.client.objects.list(apiVersion, kind, namespace));
+    // List items carry no apiVersion/kind of their own; the copies need them.
+    return list.items.map((item) => ({ ...(item as unknown as KubeObject), apiVersion, kind }));
+  }
+
+  private poll(timeoutMs: number, signal: AbortSignal) {
+    return { timeoutMs, intervalMs: this.o.pollMs ?? 1_000, signal, clock: this.o.clock };
+  }
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 1000)}s`;
+}
+

@@ -1,0 +1,175 @@
+import { V1MicroTime, type V1Lease } from '@kubernetes/client-node';
+import { InfraError, LockedError } from '../domain/errors.js';
+import { describeObject } from '../domain/kube-object.js';
+import { OWNED } from '../mesh/labels.js';
+import type { KubeClient } from '../kube/client.js';
+import { orUndefined, site } from '../kube/errors.js';
+import { retryOnConflict } from '../kube/retry.js';
+import type { HeldLock, RunLock } from './ports.js';
+import { instant, isExpired, leaseExpiry, mayAcquire, renewInterval } from './lease-math.js';
+
+export const LEASE_NAME = 'ambient-canary';
+
+export interface LeaseLockOptions {
+  readonly namespace: string;
+  /** How long a claim lasts without renewal; a crashed run frees the lock after this. */
+  readonly durationSeconds?: number | undefined;
+  /** Defaults to a third of the duration. */
+  readonly renewEveryMs?: number | undefined;
+  readonly now?: (() => number) | undefined;
+  readonly name?: string | undefined;
+}
+
+const DEFAULT_DURATION_SECONDS = 30;
+
+/**
+ * One mutating run at a time, as a coordination.k8s.io Lease. Taking it (fresh, released or
+ * expired) is a compare-and-swap on its resourceVersion, so of two racing runs exactly one
+ * wins and the other sees LockedError naming the winner.
+ */
+export class LeaseRunLock implements RunLock {
+  private readonly name: string;
+  private readonly durationSeconds: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly client: KubeClient,
+    private readonly o: LeaseLockOptions,
+  ) {
+    this.name = o.name ?? LEASE_NAME;
+    this.durationSeconds = Math.max(1, Math.round(o.durationSeconds ?? DEFAULT_DURATION_SECONDS));
+    this.now = o.now ?? Date.now;
+  }
+
+  async acquire(holder: string, signal: AbortSignal): Promise<HeldLock> {
+    const lease = await retryOnConflict(async () => {
+      const current = await this.read(signal);
+      if (current === undefined) return this.write('create', this.claim(undefined, holder), signal);
+      const spec = current.spec ?? {};
+      if (!mayAcquire(spec, holder, this.now())) {
+        const since = instant(spec.acquireTime);
+        throw new LockedError(spec.holderIdentity ?? 'unknown', since === undefined ? undefined : new Date(since).toISOString(), {
+          object: this.object(),
+          fix: `wait for that run to finish; if it died, the lock frees itself at ${new Date(leaseExpiry(spec) ?? this.now()).toISOString()}`,
+        });
+      }
+      return this.write('update', this.claim(current, holder), signal);
+    });
+    return new Renewal(this, holder, lease, renewInterval(this.durationSeconds), this.durationSeconds * 1000, this.now);
+  }
+
+  /** Our claim: a new holder gets a fresh acquireTime and a transition; the same holder just renews. */
+  private claim(current: V1Lease | undefined, holder: string): V1Lease {
+    const now = new V1MicroTime(this.now());
+    const same = current?.spec?.holderIdentity === holder;
+    return {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: this.name, namespace: this.o.namespace, labels: { ...OWNED }, resourceVersion: current?.metadata?.resourceVersion },
+      spec: {
+        holderIdentity: holder,
+        leaseDurationSeconds: this.durationSeconds,
+        acquireTime: same ? current?.spec?.acquireTime : now,
+        renewTime: now,
+        leaseTransitions: (current?.spec?.leaseTransitions ?? 0) + (current && !same ? 1 : 0),
+      },
+    };
+  }
+
+  /** Renews our claim; undefined when someone else holds it now. */
+  async renew(holder: string, signal: AbortSignal): Promise<V1Lease | undefined> {
+    return retryOnConflict(async () => {
+      const current = await this.read(signal);
+      if (current?.spec?.holderIdentity !== holder) return undefined;
+      return this.write('update', this.claim(current, holder), signal);
+    });
+  }
+
+  /** Clears the holder (only if it is still us), so the next run need not wait for expiry. */
+  async release(holder: string, signal: AbortSignal): Promise<void> {
+    await retryOnConflict(async () => {
+      const current = await this.read(signal);
+      if (current?.spec?.holderIdentity !== holder) return;
+      const spec = { ...current.spec, holderIdentity: undefined, renewTime: undefined, acquireTime: undefined };
+      await this.write('update', { ...current, spec }, signal);
+    });
+  }
+
+  private read(signal: AbortSignal): Promise<V1Lease | undefined> {
+    const { name } = this;
+    const { namespace } = this.o;
+    return orUndefined(this.client.call(site('get', 'Lease', namespace, name), signal, () => this.client.coordination.readNamespacedLease({ name, namespace })));
+  }
+
+  private write(verb: 'create' | 'update', body: V1Lease, signal: AbortSignal): Promise<V1Lease> {
+    const { name } = this;
+    const { namespace } = this.o;
+    const s = site(verb, 'Lease', namespace, name);
+    if (verb === 'create') return this.client.call(s, signal, () => this.client.coordination.createNamespacedLease({ namespace, body }));
+    return this.client.call(s, signal, () => this.client.coordination.replaceNamespacedLease({ name, namespace, body }));
+  }
+
+  object(): string {
+    return describeObject('Lease', this.o.namespace, this.name);
+  }
+}
+
+/**
+ * Keeps a held lease alive in the background. A renewal that finds another holder, or no
+ * successful renewal for a whole lease duration, aborts `lost`: the run must stop mutating.
+ */
+class Renewal implements HeldLock {
+  private readonly controller = new AbortController();
+  private readonly stop = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private lastRenewed: number;
+
+  constructor(
+    private readonly lock: LeaseRunLock,
+    private readonly holder: string,
+    lease: V1Lease,
+    private readonly everyMs: number,
+    private readonly durationMs: number,
+    private readonly now: () => number,
+  ) {
+    this.lastRenewed = instant(lease.spec?.renewTime) ?? now();
+    this.schedule();
+  }
+
+  get lost(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  async release(): Promise<void> {
+    this.halt();
+    if (!this.lost.aborted) await this.lock.release(this.holder, new AbortController().signal);
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(() => void this.tick(), this.everyMs);
+    // A forgotten release must not keep the process alive; the lease then simply expires.
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      const lease = await this.lock.renew(this.holder, this.stop.signal);
+      if (lease === undefined) return this.lose(`${this.lock.object()} is now held by another run`);
+      this.lastRenewed = this.now();
+    } catch (err) {
+      if (this.stop.signal.aborted) return;
+      if (this.now() - this.lastRenewed > this.durationMs) return this.lose(`${this.lock.object()} could not be renewed for ${this.durationMs / 1000}s: ${(err as Error).message}`);
+    }
+    if (!this.stop.signal.aborted) this.schedule();
+  }
+
+  private lose(message: string): void {
+    this.halt();
+    this.controller.abort(new InfraError(`lost the run lock: ${message}`, { object: this.lock.object(), fix: 'another run may have taken over; check `canary status` before going on' }));
+  }
+
+  private halt(): void {
+    clearTimeout(this.timer);
+    this.stop.abort();
+  }
+}
