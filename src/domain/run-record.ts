@@ -12,8 +12,6 @@ export interface CanaryNodeRecord {
   readonly name: string;
   /** The node label's value before we changed it (null: the node had none). */
   readonly priorLabel: string | null;
-  /** Whether the node was unschedulable before we touched it (we restore that, no more). */
-  readonly priorUnschedulable: boolean;
 }
 
 export interface WindowRecord {
@@ -44,6 +42,8 @@ export interface RunRecord {
   /** The last phase that completed; undefined before preflight passed. */
   phase: Phase | undefined;
   outcome: Outcome;
+  /** The canary weights this run steps through, fixed when it starts. */
+  readonly schedule: readonly number[];
   /** The canary weight the route was last verified at. */
   weight: number;
   canaryNodes: CanaryNodeRecord[];

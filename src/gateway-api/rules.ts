@@ -180,7 +180,8 @@ export function promoted(rules: readonly RouteRule[], ctx: RouteContext, origina
         if (isStableRef(r, ctx)) return [];
         if (!isCanaryRef(r, ctx)) return [r];
         const stableTwin = refs.find((s) => isStableRef(s, ctx) && s.name === r.name && s.port === r.port);
-        return [restoreWeight(withoutRevisionHeader(r), stableTwin ? original[refKey(i, stableTwin)] : null)];
+        // Without its stable twin the rule was promoted already: leave its weight alone.
+        return [stableTwin ? restoreWeight(withoutRevisionHeader(r), original[refKey(i, stableTwin)]) : withoutRevisionHeader(r)];
       });
       return { ...rule, backendRefs };
     });

@@ -1,5 +1,6 @@
 import type { RunConfig } from '../config/types.js';
 import { formatVersion } from '../domain/revision.js';
+import { isPhaseDone, type Phase } from '../domain/phase.js';
 import type { ClusterFacts, DaemonSetFacts } from './cluster-facts.js';
 import { managedRuleIndexes, type RouteContext } from '../gateway-api/rules.js';
 import { missingValues } from './charts.js';
@@ -12,23 +13,16 @@ export interface PreflightInput {
   readonly config: RunConfig;
   readonly facts: ClusterFacts;
   readonly route: RouteContext;
+  /** The last phase a resumed run completed: once promote may have begun, the stable revision is going away on purpose. */
+  readonly resumedAfter?: Phase | undefined;
 }
 
 /** The checks every run makes before changing anything; pure over what inspect() read. */
 export function preflightChecks(input: PreflightInput): { results: CheckResult[]; nodes: NodeChoice } {
   const nodes = chooseNodes(input);
-  const results = [
-    targetValues(input),
-    fromInstalled(input),
-    stableNamespace(input),
-    canaryNamespace(input),
-    gateway(input),
-    route(input),
-    stableZtunnelPinned(input, nodes),
-    canaryNodes(nodes),
-    canaryReleases(input),
-  ];
-  return { results, nodes };
+  const always = [targetValues(input), canaryNamespace(input), gateway(input), canaryReleases(input)];
+  if (isPhaseDone(input.resumedAfter, 'steps')) return { results: [...always, routeExists(input)], nodes };
+  return { results: [...always, fromInstalled(input), stableNamespace(input), route(input), stableZtunnelPinned(input, nodes), canaryNodes(nodes)], nodes };
 }
 
 export function chooseNodes({ config, facts }: PreflightInput): NodeChoice {
@@ -74,6 +68,11 @@ function gateway({ config, facts }: PreflightInput): CheckResult {
   return facts.gateway
     ? pass('gateway', 'topology', `Gateway ${g.namespace}/${g.name} exists`)
     : fail('gateway', 'topology', `Gateway ${g.namespace}/${g.name} does not exist`, 'name the Gateway your route attaches to with --gateway namespace/name');
+}
+
+function routeExists({ config, facts }: PreflightInput): CheckResult {
+  const r = config.route;
+  return facts.route ? pass('route', 'topology', `HTTPRoute ${r.namespace}/${r.name} exists`) : fail('route', 'topology', `HTTPRoute ${r.namespace}/${r.name} does not exist`, 'the route was removed during promote: recreate it pointing at the new namespace, then run `canary promote` again');
 }
 
 function route({ config, facts, route: ctx }: PreflightInput): CheckResult {

@@ -15,8 +15,6 @@ export interface RouterOptions {
   /** How long the gateway may take to accept a write. */
   readonly timeoutMs: number;
   readonly pollMs?: number;
-  /** False in a dry run: nothing was written, so there is nothing to wait for. */
-  readonly verify: boolean;
   readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly now?: () => number;
 }
@@ -41,7 +39,7 @@ export class GatewayApiRouter implements TrafficRouter {
   async setWeights(weights: WeightPair, signal: AbortSignal): Promise<RouteObservation> {
     const route = await this.edit((r) => withWeights(r, this.o.context, weights), signal);
     const read = readWeights(route.spec.rules ?? [], this.o.context);
-    if (this.o.verify && (read.kind !== 'weights' || !sameWeights(read.weights, weights))) {
+    if ((read.kind !== 'weights' || !sameWeights(read.weights, weights))) {
       throw new InfraError(`wrote weights ${formatWeights(weights)} but read back ${describeRead(read)}`, { object: this.name(route), fix: 'another controller may be rewriting the route (Flagger, Argo Rollouts, GitOps): pause it for the upgrade' });
     }
     return { generation: route.metadata.generation ?? 0, weights };
@@ -64,7 +62,7 @@ export class GatewayApiRouter implements TrafficRouter {
       const rules = change(route.spec.rules ?? []);
       try {
         const stored = isDeepStrictEqual(rules, route.spec.rules ?? []) ? route : await this.o.store.writeRules(route, rules, signal);
-        return this.o.verify ? await this.waitProgrammed(stored, signal) : stored;
+        return await this.waitProgrammed(stored, signal);
       } catch (error) {
         if (!(error instanceof ConflictError) || attempt >= MAX_CONFLICTS) throw error;
       }

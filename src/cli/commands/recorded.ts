@@ -1,0 +1,42 @@
+import { abortRun, promoteRun, step } from '../../orchestrator/advance.js';
+import { statusTable } from '../../report/status-table.js';
+import { composePorts } from '../compose.js';
+import { printData, progressMode } from '../io.js';
+import { RESULT } from '../messages.js';
+import { selectRun } from '../run-select.js';
+import type { Command, CommandContext } from './context.js';
+import type { RunRecord } from '../../domain/run-record.js';
+import type { SelectedRun } from '../run-select.js';
+
+/** `canary status`: the run record as it is; reads only. */
+export const statusCommand: Command = async ({ settings, io, signal }) => {
+  const { config, stored } = await selectRun(settings, io, signal);
+  printData(io, config.output, stored.record, () => statusTable(stored.record));
+  return 0;
+};
+
+async function onRecordedRun(ctx: CommandContext, act: (run: SelectedRun, options: Parameters<typeof step>[0]) => Promise<RunRecord>, message: (r: RunRecord) => string): Promise<number> {
+  const { settings, io, signal } = ctx;
+  const run = await selectRun(settings, io, signal);
+  const ports = composePorts(run.config, run.plan, { env: io.env, pid: io.pid, say: (line) => io.stderr(`${line}\n`) });
+  const progress = progressMode(io, run.config.output);
+  const record = await act(run, { config: run.config, plan: run.plan, ports, signal, progress });
+  printData(io, run.config.output, record, () => `${statusTable(record)}\n${message(record)}\n`);
+  return 0;
+}
+
+/** `canary step [--weight W]`. */
+export const stepCommand: Command = (ctx) => {
+  const requested = ctx.settings.argv.values['step.weight'];
+  return onRecordedRun(
+    ctx,
+    (run, options) => step(options, run.stored, requested === undefined ? undefined : Number(requested)),
+    (r) => RESULT.stepped(r.weight, r.weight === 100),
+  );
+};
+
+/** `canary promote`. */
+export const promoteCommand: Command = (ctx) => onRecordedRun(ctx, (run, options) => promoteRun(options, run.stored), (r) => RESULT.promoted(r.revisions.canary));
+
+/** `canary abort`. */
+export const abortCommand: Command = (ctx) => onRecordedRun(ctx, (run, options) => abortRun(options, run.stored), (r) => RESULT.reverted(r.id));

@@ -1,0 +1,32 @@
+import { buildPlan } from '../../plan/build.js';
+import { upgrade } from '../../orchestrator/upgrade.js';
+import { preflight } from '../../orchestrator/preflight.js';
+import { runTasks } from '../../orchestrator/tasks.js';
+import { phaseTitle } from '../../orchestrator/titles.js';
+import { planText } from '../../report/plan-text.js';
+import { statusTable } from '../../report/status-table.js';
+import { composePorts } from '../compose.js';
+import { printData, progressMode } from '../io.js';
+import { RESULT } from '../messages.js';
+import { settingsToConfig } from '../settings.js';
+import { valuesFiles } from '../values-files.js';
+import { kubeEnv, type Command } from './context.js';
+
+/** `canary upgrade`: the whole procedure; `--dry-run` checks the cluster and prints the plan. */
+export const upgradeCommand: Command = async ({ settings, io, signal }) => {
+  const config = settingsToConfig(settings, true, kubeEnv(io));
+  const plan = buildPlan(config, valuesFiles(config, io.cwd));
+  const ports = composePorts(config, plan, { env: io.env, pid: io.pid, say: (line) => io.stderr(`${line}\n`) });
+  const progress = progressMode(io, config.output);
+  if (config.dryRun) {
+    let nodes: readonly string[] = [];
+    await runTasks([{ title: phaseTitle('preflight', plan), run: async (report) => void (nodes = (await preflight(config, plan, ports, report, signal)).canaryNodes) }], progress);
+    const chosen = { ...plan, nodes: { ...plan.nodes, names: nodes, count: nodes.length } };
+    printData(io, config.output, chosen, () => `\nDry run: preflight passed; nothing was changed. The run would do:\n\n${planText(chosen)}`);
+    return 0;
+  }
+  const result = await upgrade({ config, plan, ports, signal, progress });
+  const message = result.kind === 'promoted' ? RESULT.promoted(config.to.name) : result.kind === 'paused' ? RESULT.paused(result.record.weight) : RESULT.alreadyPromoted(result.record.id, result.record.updatedAt);
+  printData(io, config.output, result.record, () => `${progress === 'silent' ? '' : '\n'}${statusTable(result.record)}\n${message}\n`);
+  return 0;
+};

@@ -1,0 +1,32 @@
+import { InputError } from '../domain/errors.js';
+import { buildPlan } from '../plan/build.js';
+import type { RunConfig } from '../config/types.js';
+import type { StoredRun } from '../state/ports.js';
+import { createKubePorts } from '../kube/index.js';
+import type { Plan } from '../plan/build.js';
+import { RESULT } from './messages.js';
+import { settingsToConfig, type Settings } from './settings.js';
+import type { CliIo } from './io.js';
+import { valuesFiles } from './values-files.js';
+
+export interface SelectedRun {
+  readonly config: RunConfig;
+  readonly plan: Plan;
+  readonly stored: StoredRun;
+}
+
+/**
+ * For commands that act on a recorded run (status, step, abort, promote): the run named by
+ * --from/--to, or the latest one; the config then takes its versions and weight schedule.
+ */
+export async function selectRun(settings: Settings, io: CliIo, signal: AbortSignal): Promise<SelectedRun> {
+  const base = settingsToConfig(settings, false, { kubeconfig: io.env['KUBECONFIG'] });
+  const named = 'from' in settings.values && 'to' in settings.values;
+  const runs = createKubePorts({ kubeconfig: base.kube.kubeconfig, context: base.kube.context }).runStore(base.state.namespace);
+  const stored = named ? await runs.load(`${base.from.name}-to-${base.to.name}`, signal) : await runs.latest(signal);
+  if (!stored) throw new InputError([{ path: named ? `run ${base.from.name}-to-${base.to.name}` : 'run', message: RESULT.noRun }]);
+  const record = stored.record;
+  const resolved = settingsToConfig(settings, true, { kubeconfig: io.env['KUBECONFIG'] }, { from: record.from, to: record.to });
+  const config: RunConfig = { ...resolved, steps: { ...resolved.steps, weights: [...record.schedule] } };
+  return { config, plan: buildPlan(config, valuesFiles(config, io.cwd)), stored };
+}

@@ -1,0 +1,66 @@
+import { InputError } from '../domain/errors.js';
+import { isPhaseDone } from '../domain/phase.js';
+import type { RunRecord } from '../domain/run-record.js';
+import { nextWeight } from '../domain/weights.js';
+import type { StoredRun } from '../state/ports.js';
+import { gatewayUrl } from '../mesh/gateway-url.js';
+import { inspectQuery } from './preflight.js';
+import { promote } from './promote.js';
+import { updateRecord } from './record.js';
+import { revertAs, withSession, type SessionOptions } from './session.js';
+import { runSteps } from './steps.js';
+import { runTasks } from './tasks.js';
+import { phaseTitle, stepTitle } from './titles.js';
+
+/** Why a recorded run cannot take a command, as a bad-input error (nothing changes). */
+function refuse(message: string): InputError {
+  return new InputError([{ path: 'run', message }]);
+}
+
+function requireRunning(record: RunRecord, verb: string): void {
+  if (record.outcome !== 'running') {
+    throw refuse(`run ${record.id} ended (${record.outcome}${record.reason ? `: ${record.reason}` : ''}); \`canary ${verb}\` does not continue it: start a new one with \`canary upgrade --from ${record.from} --to ${record.to}\``);
+  }
+}
+
+/** `canary step [--weight W]`: exactly one weight step of a started run. */
+export async function step(options: SessionOptions, stored: StoredRun, requested: number | undefined): Promise<RunRecord> {
+  const record = stored.record;
+  requireRunning(record, 'step');
+  if (!isPhaseDone(record.phase, 'smoke')) throw refuse(`run ${record.id} has not passed its smoke test yet (last phase: ${record.phase ?? 'none'}): continue it with \`canary upgrade --from ${record.from} --to ${record.to} --until ${options.plan.route.steps[0]?.weights.canary ?? 10}\``);
+  const next = nextWeight(options.plan.route.steps.map((s) => s.weights.canary), record.weight);
+  if (next === undefined) throw refuse(`run ${record.id} is at ${record.weight}%, the last step: finish it with \`canary promote\``);
+  if (requested !== undefined && requested !== next) throw refuse(`the next step is ${next}%, not ${requested}%: steps are never skipped or repeated`);
+  const ctx = await withSession(options, async () => stored, async (ctx) => {
+    const facts = await ctx.ports.reader.inspect(inspectQuery(ctx.config), ctx.signal);
+    ctx.gatewayUrl = ctx.config.gatewayUrl ?? gatewayUrl(facts.gateway);
+    await runTasks([{ title: stepTitle(next, options.config.steps.bakeMs), run: async (report) => void (await runSteps(ctx, report, 1)) }], options.progress);
+    if (ctx.stored.record.weight === 100) await updateRecord(ctx, (r) => (r.phase = 'steps'));
+  });
+  return ctx.stored.record;
+}
+
+/** `canary promote`: finishes a run that reached 100%. */
+export async function promoteRun(options: SessionOptions, stored: StoredRun): Promise<RunRecord> {
+  const record = stored.record;
+  requireRunning(record, 'promote');
+  if (record.weight !== 100) throw refuse(`run ${record.id} is at ${record.weight}%: promote only after the 100% step passed (\`canary step\`)`);
+  const ctx = await withSession(options, async () => stored, async (ctx) => {
+    await runTasks([{ title: phaseTitle('promote', options.plan), run: (report) => promote(ctx, report) }], options.progress);
+    await updateRecord(ctx, (r) => {
+      r.phase = 'promote';
+      r.outcome = 'promoted';
+    });
+  });
+  return ctx.stored.record;
+}
+
+/** `canary abort`: reverts a run from wherever it stands (also one a killed process left). */
+export async function abortRun(options: SessionOptions, stored: StoredRun): Promise<RunRecord> {
+  const record = stored.record;
+  if (record.outcome === 'promoted') throw refuse(`run ${record.id} was promoted; there is nothing to abort (upgrade again to move on)`);
+  if (record.promotedNodes.length > 0 || record.phase === 'promote') throw refuse(`run ${record.id} is promoting (nodes already moved: ${record.promotedNodes.join(', ') || 'none'}); finish it with \`canary promote\``);
+  // The revert is not cancellable: stopping it half-way would leave more to clean up.
+  const ctx = await withSession(options, async () => stored, (ctx) => revertAs(ctx, options.progress, 'reverted', 'aborted by `canary abort`', new AbortController().signal));
+  return ctx.stored.record;
+}

@@ -1,0 +1,66 @@
+import type { RunConfig } from '../config/types.js';
+import { ConflictError } from '../domain/conflict.js';
+import { InfraError } from '../domain/errors.js';
+import { MAX_EVENTS, RUN_RECORD_SCHEMA, type RunRecord } from '../domain/run-record.js';
+import { formatVersion } from '../domain/revision.js';
+import type { Plan } from '../plan/build.js';
+import type { RunContext } from './context.js';
+
+export function newRecord(config: RunConfig, plan: Plan, now: Date, actor: RunRecord['actor']): RunRecord {
+  const at = now.toISOString();
+  return {
+    schema: RUN_RECORD_SCHEMA,
+    id: plan.runId,
+    from: formatVersion(config.from.version),
+    to: formatVersion(config.to.version),
+    revisions: plan.revisions,
+    phase: undefined,
+    outcome: 'running',
+    schedule: plan.route.steps.map((s) => s.weights.canary),
+    weight: 0,
+    canaryNodes: [],
+    originalWeights: undefined,
+    promotedNodes: [],
+    steps: [],
+    events: [{ at, message: `run started by ${actor.host}${actor.ciJob ? ` (CI job ${actor.ciJob})` : ''}` }],
+    startedAt: at,
+    updatedAt: at,
+    actor,
+    reason: undefined,
+  };
+}
+
+const MAX_CONFLICTS = 5;
+
+/**
+ * Changes the run record in the cluster with compare-and-swap. On a conflict it re-reads
+ * and applies the change again; if someone else ended the run meanwhile it stops.
+ */
+export async function updateRecord(ctx: RunContext, change: (r: RunRecord) => void, signal: AbortSignal = ctx.signal): Promise<RunRecord> {
+  for (let attempt = 1; ; attempt++) {
+    const next = structuredClone(ctx.stored.record);
+    change(next);
+    next.updatedAt = ctx.ports.clock().toISOString();
+    try {
+      ctx.stored = await ctx.ports.runs.save(ctx.stored, next, signal);
+      return ctx.stored.record;
+    } catch (error) {
+      if (!(error instanceof ConflictError) || attempt >= MAX_CONFLICTS) throw error;
+      const fresh = await ctx.ports.runs.load(next.id, signal);
+      if (!fresh) throw new InfraError(`the run record ${next.id} disappeared while the run was going`, { fix: 'someone deleted the ConfigMap; run `canary abort` to revert what is left' });
+      ctx.stored = fresh;
+    }
+  }
+}
+
+/** Appends an event (kept to the newest MAX_EVENTS) and saves. */
+export function logEvent(ctx: RunContext, message: string, signal?: AbortSignal): Promise<RunRecord> {
+  return updateRecord(
+    ctx,
+    (r) => {
+      r.events.push({ at: ctx.ports.clock().toISOString(), message });
+      if (r.events.length > MAX_EVENTS) r.events.splice(0, r.events.length - MAX_EVENTS);
+    },
+    signal,
+  );
+}

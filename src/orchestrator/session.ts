@@ -1,0 +1,89 @@
+import type { RunConfig } from '../config/types.js';
+import { CanaryError, InfraError, InterruptedError } from '../domain/errors.js';
+import { AbortedError } from '../domain/errors.js';
+import type { Outcome } from '../domain/phase.js';
+import type { Plan } from '../plan/build.js';
+import type { HeldLock, StoredRun } from '../state/ports.js';
+import type { Ports, RunContext } from './context.js';
+import { updateRecord } from './record.js';
+import { restoreTraffic, revert } from './revert.js';
+import { runTasks, type ProgressMode } from './tasks.js';
+import { REVERT_TITLE } from './titles.js';
+
+export interface SessionOptions {
+  readonly config: RunConfig;
+  readonly plan: Plan;
+  readonly ports: Ports;
+  /** Aborted by Ctrl-C/SIGTERM (reason: an InterruptedError). */
+  readonly signal: AbortSignal;
+  readonly progress: ProgressMode;
+}
+
+/**
+ * Holds the lock (taken before the record is read or written) for the body, and turns any failure into the right end: an SLO breach
+ * or an interrupt reverts everything (exit 3 / 130); anything else puts traffic back on
+ * stable and leaves the run resumable (exit 1), saying how to resume or abort.
+ */
+export async function withSession(options: SessionOptions, load: () => Promise<StoredRun>, body: (ctx: RunContext) => Promise<void>): Promise<RunContext> {
+  const lock = await options.ports.lock.acquire(options.ports.holder, options.signal);
+  let stored: StoredRun;
+  try {
+    stored = await load();
+  } catch (error) {
+    await lock.release().catch(() => undefined);
+    throw error;
+  }
+  const signal = AbortSignal.any([options.signal, lock.lost]);
+  const ctx: RunContext = { config: options.config, plan: options.plan, ports: options.ports, signal, stored, facts: undefined, gatewayUrl: undefined };
+  try {
+    await body(ctx);
+    return ctx;
+  } catch (error) {
+    throw await endBadly(ctx, options, lock, error);
+  } finally {
+    await lock.release().catch(() => undefined);
+  }
+}
+
+async function endBadly(ctx: RunContext, options: SessionOptions, lock: HeldLock, error: unknown): Promise<CanaryError> {
+  // A revert gets its own, uncancellable signal: a second Ctrl-C must not cut it short.
+  const revertSignal = new AbortController().signal;
+  const interrupted = options.signal.aborted;
+  if (error instanceof AbortedError || interrupted) {
+    const outcome: Outcome = interrupted ? 'interrupted' : 'aborted';
+    const reason = interrupted ? 'interrupted (Ctrl-C or SIGTERM)' : error instanceof Error ? error.message : String(error);
+    await revertAs(ctx, options.progress, outcome, reason, revertSignal);
+    return interrupted ? new InterruptedError(`interrupted; traffic is back on ${ctx.config.from.name}`) : (error as AbortedError);
+  }
+  const cause = error instanceof Error ? error.message : String(error);
+  const why = lock.lost.aborted ? `lost the lock: ${cause}` : cause;
+  const unsafe = await makeTrafficSafe(ctx, options.progress, why, revertSignal);
+  if (unsafe) return new InfraError(`${why}; ${unsafe}`, { cause: error });
+  if (error instanceof CanaryError) return error;
+  return new InfraError(why, { cause: error, fix: 'traffic is on the stable revision; `canary upgrade` with the same arguments resumes, `canary abort` reverts' });
+}
+
+export async function revertAs(ctx: RunContext, progress: ProgressMode, outcome: Outcome, reason: string, signal: AbortSignal): Promise<void> {
+  try {
+    await runTasks([{ title: REVERT_TITLE, run: (report) => revert(ctx, report, outcome, reason, signal) }], progress);
+  } catch (error) {
+    throw new InfraError(`the revert did not finish: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+      fix: 'run `canary abort` to finish it (it continues from where this one stopped; check `canary status`)',
+    });
+  }
+}
+
+/**
+ * After an infrastructure failure: traffic to stable if it had moved, then record why.
+ * If even that fails, the error says so: the user must know traffic may still be split.
+ */
+async function makeTrafficSafe(ctx: RunContext, progress: ProgressMode, reason: string, signal: AbortSignal): Promise<string | undefined> {
+  try {
+    await runTasks([{ title: 'Put traffic back on the stable revision', run: (report) => restoreTraffic(ctx, report, signal) }], progress);
+    await updateRecord(ctx, (r) => (r.reason = `stopped: ${reason}`), signal);
+    return undefined;
+  } catch (error) {
+    return `traffic could not be put back on the stable revision (${error instanceof Error ? error.message : String(error)}): run \`canary abort\` as soon as the cluster answers`;
+  }
+}

@@ -1,0 +1,47 @@
+import { AbortedError } from '../domain/errors.js';
+import { nextWeight, weightsFor } from '../domain/weights.js';
+import type { Reporter, RunContext } from './context.js';
+import { updateRecord } from './record.js';
+import { stepTitle } from './titles.js';
+
+/** What the steps phase left: all done, or paused at a weight (`--until`, `canary step`). */
+export type StepsOutcome = 'done' | 'paused';
+
+/** Runs weight steps until 100% or `until`; at most `limit` steps (1 for `canary step`). */
+export async function runSteps(ctx: RunContext, report: Reporter, limit = Number.POSITIVE_INFINITY): Promise<StepsOutcome> {
+  const schedule = ctx.plan.route.steps.map((s) => s.weights.canary);
+  for (let taken = 0; taken < limit; taken++) {
+    const weight = nextWeight(schedule, ctx.stored.record.weight);
+    if (weight === undefined) return 'done';
+    await runStep(ctx, report, weight);
+    if (ctx.plan.route.until !== undefined && weight >= ctx.plan.route.until && weight < 100) return 'paused';
+  }
+  return nextWeight(schedule, ctx.stored.record.weight) === undefined ? 'done' : 'paused';
+}
+
+async function runStep(ctx: RunContext, report: Reporter, weight: number): Promise<void> {
+  const bakeMs = ctx.plan.route.steps.find((s) => s.weights.canary === weight)?.bakeMs ?? ctx.config.steps.bakeMs;
+  report.retitle(stepTitle(weight, bakeMs));
+  const weights = weightsFor(weight);
+  const observed = await ctx.ports.router.setWeights(weights, ctx.signal);
+  const startedAt = ctx.ports.clock().toISOString();
+  await updateRecord(ctx, (r) => {
+    r.weight = weight;
+    r.steps.push({ weight, startedAt });
+  });
+  report.say(`route at ${weights.stable}/${weights.canary}, accepted at generation ${observed.generation}; baking`);
+  const result = await ctx.ports.judge.bake({ url: ctx.gatewayUrl as string, weights, bakeMs, revisions: ctx.plan.revisions }, ctx.signal);
+  // A judge that returns normally after an interrupt must not let the run go on.
+  ctx.signal.throwIfAborted();
+  await updateRecord(ctx, (r) => {
+    const step = r.steps[r.steps.length - 1];
+    if (!step) return;
+    step.endedAt = ctx.ports.clock().toISOString();
+    step.verdict = result.verdict;
+    step.windows = [...result.windows];
+  });
+  report.say(`${weight}%: ${result.verdict.kind}: ${result.verdict.reasons.join('; ')}`);
+  if (result.verdict.kind !== 'pass') {
+    throw new AbortedError(`weight ${weight}%: the canary did not pass (${result.verdict.kind}): ${result.verdict.reasons.join('; ')}`);
+  }
+}

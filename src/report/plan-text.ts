@@ -1,0 +1,60 @@
+import { stringify } from 'yaml';
+import { formatDuration } from '../config/duration.js';
+import { formatInvocation } from '../domain/helm-invocation.js';
+import type { Plan } from '../plan/build.js';
+
+/** `canary plan` for people: the commands to copy, the manifests, the route edit, in order. */
+export function planText(plan: Plan): string {
+  const { stable, canary } = plan.revisions;
+  const t = plan.nodes.taint;
+  const lines = [
+    `# Canary upgrade ${plan.from} (${stable}) -> ${plan.to} (${canary}), run ${plan.runId}`,
+    '',
+    '## 1. Preflight (reads only)',
+    `Cluster, helm, CRDs, istio-cni, istiod-${stable} Ready, ambient enabled, the stable ztunnel kept off canary nodes,`,
+    `namespace ${plan.namespaces.stable}, Gateway ${plan.route.gateway.namespace}/${plan.route.gateway.name}, HTTPRoute ${plan.route.ref.namespace}/${plan.route.ref.name}, free nodes.`,
+    '',
+    '## 2. Canary nodes',
+    plan.nodes.names.length > 0 ? `Nodes: ${plan.nodes.names.join(', ')}` : `Nodes: ${plan.nodes.count} chosen at run time (free nodes first)`,
+    `Each: taint ${t.key}=${t.value}:${t.effect}, drain (PodDisruptionBudgets respected), label ${plan.nodes.label}=${canary}.`,
+    '',
+    '## 3. Control plane',
+    formatInvocation(plan.helm.controlPlane),
+    '',
+    '## 4. Data plane',
+    formatInvocation(plan.helm.dataPlane),
+    `then wait: DaemonSet ${plan.namespaces.istio}/ztunnel-${canary} numberReady == desiredNumberScheduled == canary nodes`,
+    '',
+    '## 5. Workloads',
+    `Copy Deployments, Services, ServiceAccounts, ConfigMaps ${plan.namespaces.stable} -> ${plan.namespaces.canary}, each pod template with:`,
+    stringify({ nodeSelector: plan.placement.nodeSelector, tolerations: [plan.placement.toleration] }).trimEnd(),
+    '---',
+    stringify(plan.manifests.canaryNamespace).trimEnd(),
+    '---',
+    stringify(plan.manifests.referenceGrant).trimEnd(),
+    '',
+    '## 6. Smoke test',
+    `The route gets canary backends at weight 0 and a rule matching ${plan.route.context.header.name}: ${plan.route.context.header.value};`,
+    `${plan.route.smokeRequests} such requests must all succeed and be served by ${canary}.`,
+    `Only these rules change in HTTPRoute ${plan.route.ref.namespace}/${plan.route.ref.name}; every other rule and field is kept. For a rule sending / to Service ${plan.route.example.before[0]?.backendRefs?.[0]?.name ?? '?'}:`,
+    stringify({ before: plan.route.example.before, atFirstStep: plan.route.example.atFirstStep }).trimEnd(),
+    '',
+    '## 7. Steps',
+    ...plan.route.steps.map((s) => `stable/canary ${s.weights.stable}/${s.weights.canary}: verify Accepted at the new generation, then ${formatDuration(s.bakeMs)} under load, judged window by window`),
+    ...(plan.route.until !== undefined ? [`(stops after ${plan.route.until}%: continue with \`canary step\`)`] : []),
+    '',
+    '## 8. Promote',
+    `Route keeps only ${plan.namespaces.canary}; Gateway labelled istio.io/rev=${canary}; remaining ${plan.nodes.label}=${stable} nodes moved one at a time`,
+    '(cordon, drain, relabel, ztunnel Ready, uncordon); then, for what ambient-canary created:',
+    `kubectl delete namespace ${plan.namespaces.stable}`,
+    ...plan.helm.removeStable.map(formatInvocation),
+    ...(plan.helm.defaultTag ? [formatInvocation(plan.helm.defaultTag)] : []),
+    '',
+    '## On a breach or Ctrl-C: revert',
+    'Weights back to 100/0 first (verified), then the header rule and canary backends, then:',
+    `kubectl delete namespace ${plan.namespaces.canary}`,
+    ...plan.helm.removeCanary.map(formatInvocation),
+    `and each canary node's ${plan.nodes.label} label restored, its taint removed.`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
