@@ -23,6 +23,6 @@ export function progressMode(io: CliIo, output: OutputFormat): ProgressMode {
 
 export function printData(io: CliIo, format: OutputFormat, data: unknown, table: () => string): void {
   if (format === 'json') io.stdout(`${JSON.stringify(data, null, 2)}\n`);
-  else if (format === 'yaml') io.stdout(stringify(data));
+  else if (format === 'yaml') io.stdout(stringify(data, { aliasDuplicateObjects: false }));
   else io.stdout(table());
 }

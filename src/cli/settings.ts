@@ -13,6 +13,8 @@ export interface Settings {
   readonly values: Record<string, unknown>;
   readonly fromFlags: ReadonlySet<string>;
   readonly fileName: string;
+  /** Problems in the flags or the file, reported together with those of the values. */
+  readonly problems: readonly Problem[];
 }
 
 const DEFAULT_FILE = 'canary.yaml';
@@ -34,9 +36,8 @@ export function readSettings(v: Verb, args: readonly string[], cwd: string): Set
     problems.push(...read.problems);
     fileValues = read.values;
   }
-  if (problems.length > 0 && !argv.help) throw new InputError(problems);
   const flagValues = Object.fromEntries(Object.entries(argv.values).filter(([k]) => !k.startsWith('step.')));
-  return { argv, values: mergeValues(fileValues, flagValues), fromFlags: new Set(Object.keys(flagValues)), fileName };
+  return { argv, values: mergeValues(fileValues, flagValues), fromFlags: new Set(Object.keys(flagValues)), fileName, problems };
 }
 
 function readConfigFile(path: string, fileName: string): { values: Record<string, unknown>; problems: Problem[] } {
@@ -53,6 +54,14 @@ function readConfigFile(path: string, fileName: string): { values: Record<string
   }
 }
 
-export function settingsToConfig(settings: Settings, requireVersions: boolean, env: { kubeconfig?: string | undefined }, overrides: Record<string, unknown> = {}): RunConfig {
-  return resolveConfig({ values: { ...overrides, ...settings.values }, fromFlags: settings.fromFlags, fileName: settings.fileName, requireVersions, env });
+/** Every problem at once: those of the flags and file, then those of the values. */
+export function settingsToConfig(settings: Settings, requireVersions: boolean, env: { kubeconfig?: string | undefined }, defaults: Record<string, unknown> = {}): RunConfig {
+  try {
+    const config = resolveConfig({ values: { ...defaults, ...settings.values }, fromFlags: settings.fromFlags, fileName: settings.fileName, requireVersions, env });
+    if (settings.problems.length > 0) throw new InputError(settings.problems);
+    return config;
+  } catch (error) {
+    if (!(error instanceof InputError) || settings.problems.length === 0 || error.problems === settings.problems) throw error;
+    throw new InputError([...settings.problems, ...error.problems]);
+  }
 }

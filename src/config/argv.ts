@@ -41,11 +41,12 @@ export function parseArgv(argv: readonly string[], accepted: readonly KeySpec[])
     }
     const negated = name.startsWith('no-') ? accepted.find((k) => k.flag === name.slice(3) && k.kind === 'boolean') : undefined;
     const spec = negated ?? accepted.find((k) => k.flag === name || k.short === name);
-    const takesValue = name === 'config' || (spec !== undefined && spec.kind !== 'boolean');
+    // An unknown flag followed by a plain word most likely took it as its value.
+    const takesValue = name === 'config' || (spec !== undefined && spec.kind !== 'boolean') || (spec === undefined && inline === undefined && argv[i + 1] !== undefined && !(argv[i + 1] as string).startsWith('-'));
     let value: string | undefined = inline;
     if (takesValue && value === undefined) {
       const next = argv[i + 1];
-      if (next === undefined || (next.startsWith('--') && next.length > 2)) {
+      if (next === undefined || (next.startsWith('-') && next.length > 1 && !/^-\d/.test(next))) {
         problems.push({ path: `--${name}`, message: 'needs a value' });
         continue;
       }

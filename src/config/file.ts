@@ -34,7 +34,9 @@ function walk(obj: Record<string, unknown>, prefix: string, values: Record<strin
     } else if (PREFIXES.has(path)) {
       problems.push({ path: `${fileName}: ${path}`, message: 'expects a mapping of settings' });
     } else {
-      const hint = closest(path, [...PATHS]);
+      const depth = path.split('.').length;
+      const siblings = [...PATHS, ...PREFIXES].filter((k) => k.split('.').length === depth);
+      const hint = closest(path, siblings);
       problems.push({ path: `${fileName}: ${path}`, message: hint ? `unknown key; did you mean ${hint}?` : 'unknown key' });
     }
   }

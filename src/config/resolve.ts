@@ -27,7 +27,8 @@ export function resolveConfig(input: ResolveInput): RunConfig {
   const got = new Map<string, unknown>();
   const label = (path: string): string => {
     const spec = KEYS.find((k) => k.path === path);
-    return input.fromFlags.has(path) && spec?.flag ? `--${spec.flag}` : `${input.fileName}: ${path}`;
+    if (path in input.values && !input.fromFlags.has(path)) return `${input.fileName}: ${path}`;
+    return spec?.flag ? `--${spec.flag}` : path;
   };
   for (const spec of KEYS) {
     if (!(spec.path in input.values)) continue;
@@ -125,7 +126,7 @@ function crossProblems(c: RunConfig, got: ReadonlyMap<string, unknown>, label: (
   if (got.has('app.name') && !isNamespaceName(`${c.app.name}-${c.to.name}`)) {
     problems.push({ path: label('app.name'), message: `"${c.app.name}" does not make valid namespace names (<app>-<revision>)` });
   }
-  if (c.app.stableNamespace === c.app.canaryNamespace) {
+  if (c.app.stableNamespace === c.app.canaryNamespace && c.from.name !== c.to.name) {
     problems.push({ path: label(got.has('app.canaryNamespace') ? 'app.canaryNamespace' : 'app.stableNamespace'), message: `stable and canary namespaces are both "${c.app.stableNamespace}": they must differ` });
   }
   if (c.route.namespace === c.app.stableNamespace) {

@@ -1,5 +1,8 @@
 import { abortRun, promoteRun, step } from '../../orchestrator/advance.js';
 import { statusTable } from '../../report/status-table.js';
+import { convert } from '../../config/convert.js';
+import { InputError } from '../../domain/errors.js';
+import { verb } from '../verbs.js';
 import { composePorts } from '../compose.js';
 import { printData, progressMode } from '../io.js';
 import { RESULT } from '../messages.js';
@@ -27,10 +30,10 @@ async function onRecordedRun(ctx: CommandContext, act: (run: SelectedRun, option
 
 /** `canary step [--weight W]`. */
 export const stepCommand: Command = (ctx) => {
-  const requested = ctx.settings.argv.values['step.weight'];
+  const requested = requestedWeight(ctx.settings.argv.values['step.weight']);
   return onRecordedRun(
     ctx,
-    (run, options) => step(options, run.stored, requested === undefined ? undefined : Number(requested)),
+    (run, options) => step(options, run.stored, requested),
     (r) => RESULT.stepped(r.weight, r.weight === 100),
   );
 };
@@ -40,3 +43,11 @@ export const promoteCommand: Command = (ctx) => onRecordedRun(ctx, (run, options
 
 /** `canary abort`. */
 export const abortCommand: Command = (ctx) => onRecordedRun(ctx, (run, options) => abortRun(options, run.stored), (r) => RESULT.reverted(r.id));
+
+function requestedWeight(raw: string | boolean | undefined): number | undefined {
+  const spec = verb('step')?.extraFlags?.find((k) => k.flag === 'weight');
+  if (raw === undefined || !spec) return undefined;
+  const converted = convert(spec, raw);
+  if (!converted.ok) throw new InputError([{ path: '--weight', message: converted.message }]);
+  return converted.value as number;
+}
