@@ -40,7 +40,7 @@ async function runStep(ctx: RunContext, report: Reporter, weight: number): Promi
     step.verdict = result.verdict;
     step.windows = [...result.windows];
   });
-  report.say(`${weight}%: ${result.verdict.kind}: ${result.verdict.reasons.join('; ')}`);
+  report.say(`verdict at ${weight}%: ${result.verdict.kind}: ${result.verdict.reasons.join('; ')}`);
   if (result.verdict.kind !== 'pass') {
     throw new AbortedError(`weight ${weight}%: the canary did not pass (${result.verdict.kind}): ${result.verdict.reasons.join('; ')}`);
   }

@@ -1,4 +1,4 @@
-import { Listr, type ListrTask } from 'listr2';
+import { Listr, PRESET_TIMER, PRESET_TIMESTAMP, type ListrTask } from 'listr2';
 import type { Reporter } from './context.js';
 
 /** How progress is shown: live (TTY), one plain line per event (CI, pipes), or not at all. */
@@ -40,8 +40,8 @@ export async function runTasks(specs: readonly TaskSpec[], mode: ProgressMode): 
     fallbackRenderer: 'verbose',
     fallbackRendererCondition: mode === 'plain',
     silentRendererCondition: mode === 'silent',
-    rendererOptions: { collapseSubtasks: false },
-    fallbackRendererOptions: { logTitleChange: true },
+    rendererOptions: { collapseSubtasks: false, timer: PRESET_TIMER },
+    fallbackRendererOptions: { logTitleChange: true, timestamp: PRESET_TIMESTAMP, timer: PRESET_TIMER },
   });
   await list.run();
 }
