@@ -27,7 +27,8 @@ export function flattenConfigFile(doc: unknown, fileName: string): { values: Rec
 function walk(obj: Record<string, unknown>, prefix: string, values: Record<string, unknown>, problems: Problem[], fileName: string): void {
   for (const [key, value] of Object.entries(obj)) {
     const path = prefix ? `${prefix}.${key}` : key;
-    if (PATHS.has(path) && (COMPOUND.has(path) || !isMapping(value))) {
+    // A mapping under a scalar setting goes on too, so its conversion says what to write.
+    if (PATHS.has(path) && (COMPOUND.has(path) || !isMapping(value) || !PREFIXES.has(path))) {
       values[path] = value;
     } else if (PREFIXES.has(path) && isMapping(value)) {
       walk(value as Record<string, unknown>, path, values, problems, fileName);

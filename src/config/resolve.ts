@@ -121,22 +121,22 @@ function crossProblems(c: RunConfig, got: ReadonlyMap<string, unknown>, label: (
     ['state.namespace', c.state.namespace],
   ];
   for (const [path, name] of ns) {
-    if (got.has(path) && !isNamespaceName(name)) problems.push({ path: label(path), message: `"${name}" is not a valid namespace name (lower-case letters, digits and -, at most 63)` });
+    if (got.has(path) && !isNamespaceName(name)) problems.push({ path: label(path), message: `"${name}" is not a valid namespace name: use lower-case letters, digits and - (at most 63 characters)` });
   }
   if (got.has('app.name') && !isNamespaceName(`${c.app.name}-${c.to.name}`)) {
-    problems.push({ path: label('app.name'), message: `"${c.app.name}" does not make valid namespace names (<app>-<revision>)` });
+    problems.push({ path: label('app.name'), message: `"${c.app.name}" does not make valid namespace names (<app>-<revision>): use a shorter name of lower-case letters, digits and -` });
   }
   if (c.app.stableNamespace === c.app.canaryNamespace && c.from.name !== c.to.name) {
-    problems.push({ path: label(got.has('app.canaryNamespace') ? 'app.canaryNamespace' : 'app.stableNamespace'), message: `stable and canary namespaces are both "${c.app.stableNamespace}": they must differ` });
+    problems.push({ path: label(got.has('app.canaryNamespace') ? 'app.canaryNamespace' : 'app.stableNamespace'), message: `stable and canary namespaces are both "${c.app.stableNamespace}": they must differ: give another --canary-namespace` });
   }
   if (c.route.namespace === c.app.stableNamespace) {
     problems.push({ path: label('route'), message: `the route lives in the stable namespace ${c.app.stableNamespace}, which promote removes: keep the route in a namespace that outlives revisions (for example istio-ingress)` });
   }
   if (c.gatewayUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(c.gatewayUrl)) {
-    problems.push({ path: label('gatewayUrl'), message: `expects an http:// or https:// URL, got "${c.gatewayUrl}"` });
+    problems.push({ path: label('gatewayUrl'), message: `expects an http:// or https:// URL, got "${c.gatewayUrl}": write for example http://127.0.0.1:8080` });
   }
   if (c.steps.until !== undefined && !c.steps.weights.includes(c.steps.until)) {
-    problems.push({ path: label('steps.until'), message: `${c.steps.until} is not one of the weights ${c.steps.weights.join(',')}` });
+    problems.push({ path: label('steps.until'), message: `${c.steps.until} is not one of the weights ${c.steps.weights.join(',')}: give one of them, or leave --until out` });
   }
   if (c.nodes.names.length > 0 && got.has('nodes.count') && c.nodes.count !== c.nodes.names.length) {
     problems.push({ path: label('nodes.count'), message: `says ${c.nodes.count} but --canary-nodes names ${c.nodes.names.length}: give one or the other` });
