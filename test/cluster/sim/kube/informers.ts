@@ -1,0 +1,125 @@
+// Watches every kind the simulator reads, through client-node informers that keep their own
+// caches; the simulator only learns "something changed" and rebuilds its model from the caches.
+// An informer that fails (apiserver restart, CRD not installed yet) is restarted after a pause.
+
+import {
+  AppsV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  DiscoveryV1Api,
+  makeInformer,
+  type Informer,
+  type KubeConfig,
+  type KubernetesObject,
+  type ObjectCache,
+  type V1DaemonSet,
+  type V1Deployment,
+  type V1EndpointSlice,
+  type V1Namespace,
+  type V1Node,
+  type V1Pod,
+  type V1Service,
+} from '@kubernetes/client-node';
+import type { Gateway, GatewayClass, HTTPRoute, ReferenceGrant } from '../model/gateway-api.js';
+
+export interface Kinds {
+  namespaces: V1Namespace;
+  nodes: V1Node;
+  pods: V1Pod;
+  services: V1Service;
+  endpointslices: V1EndpointSlice;
+  deployments: V1Deployment;
+  daemonsets: V1DaemonSet;
+  gatewayclasses: GatewayClass;
+  gateways: Gateway;
+  httproutes: HTTPRoute;
+  referencegrants: ReferenceGrant;
+}
+
+export type KindName = keyof Kinds;
+type Lister = () => Promise<{ items: unknown[]; metadata?: { resourceVersion?: string } }>;
+
+function specs(kc: KubeConfig): Record<KindName, { path: string; list: Lister; labelSelector?: string }> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const apps = kc.makeApiClient(AppsV1Api);
+  const disc = kc.makeApiClient(DiscoveryV1Api);
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  const gw = (version: string, plural: string) => ({
+    path: `/apis/gateway.networking.k8s.io/${version}/${plural}`,
+    list: () => custom.listClusterCustomObject({ group: 'gateway.networking.k8s.io', version, plural }) as ReturnType<Lister>,
+  });
+  return {
+    namespaces: { path: '/api/v1/namespaces', list: () => core.listNamespace() },
+    nodes: { path: '/api/v1/nodes', list: () => core.listNode() },
+    pods: { path: '/api/v1/pods', list: () => core.listPodForAllNamespaces() },
+    services: { path: '/api/v1/services', list: () => core.listServiceForAllNamespaces() },
+    endpointslices: { path: '/apis/discovery.k8s.io/v1/endpointslices', list: () => disc.listEndpointSliceForAllNamespaces() },
+    // Only istiods matter among Deployments; the label is on every istiod the charts render.
+    deployments: { path: '/apis/apps/v1/deployments', list: () => apps.listDeploymentForAllNamespaces({ labelSelector: 'app=istiod' }), labelSelector: 'app=istiod' },
+    daemonsets: { path: '/apis/apps/v1/daemonsets', list: () => apps.listDaemonSetForAllNamespaces() },
+    gatewayclasses: gw('v1', 'gatewayclasses'),
+    gateways: gw('v1', 'gateways'),
+    httproutes: gw('v1', 'httproutes'),
+    referencegrants: gw('v1beta1', 'referencegrants'),
+  };
+}
+
+export class Caches {
+  private readonly informers = new Map<KindName, Informer<KubernetesObject> & ObjectCache<KubernetesObject>>();
+  private readonly synced = new Set<KindName>();
+  private stopped = false;
+
+  constructor(
+    private readonly kc: KubeConfig,
+    private readonly onChange: (kind: KindName) => void,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  list<K extends KindName>(kind: K): Kinds[K][] {
+    return (this.informers.get(kind)?.list() ?? []) as unknown as Kinds[K][];
+  }
+
+  /** True once every kind has been listed at least once (statuses are not written before). */
+  allSynced(): boolean {
+    return this.synced.size === this.informers.size;
+  }
+
+  async start(): Promise<void> {
+    for (const [kind, spec] of Object.entries(specs(this.kc)) as [KindName, ReturnType<typeof specs>[KindName]][]) {
+      // The informer fills its cache right after the list resolves: mark the kind synced then.
+      const list = async () => {
+        const result = await spec.list();
+        setTimeout(() => this.markSynced(kind), 0);
+        return result;
+      };
+      const informer = makeInformer<KubernetesObject>(this.kc, spec.path, list as never, spec.labelSelector);
+      const changed = () => this.onChange(kind);
+      informer.on('add', changed);
+      informer.on('update', changed);
+      informer.on('delete', changed);
+      informer.on('error', (err) => this.restart(kind, informer, err));
+      this.informers.set(kind, informer);
+    }
+    await Promise.all([...this.informers.entries()].map(([kind, i]) => i.start().catch((err) => this.restart(kind, i, err))));
+  }
+
+  private markSynced(kind: KindName): void {
+    if (this.synced.has(kind)) return;
+    this.synced.add(kind);
+    this.onChange(kind);
+  }
+
+  private restart(kind: KindName, informer: Informer<KubernetesObject>, err: unknown): void {
+    if (this.stopped) return;
+    const message = err instanceof Error ? err.message : String((err as { code?: number })?.code ?? err);
+    this.log(`watch ${kind} failed (${message.split('\n')[0]}); retrying in 2s`);
+    setTimeout(() => {
+      if (!this.stopped) informer.start().catch((e) => this.restart(kind, informer, e));
+    }, 2000).unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all([...this.informers.values()].map((i) => i.stop().catch(() => undefined)));
+  }
+}

@@ -1,0 +1,52 @@
+// The simulated ambient data plane of the local cluster. Started by `make cluster-up` as
+//   node --import tsx test/cluster/sim/main.ts --kubeconfig <path> --run-dir <test/cluster/.run>
+// It watches the apiserver, acts as Istio's Gateway controller, serves every Gateway on its own
+// loopback address and answers for the mesh's workloads. See README.md beside this file.
+
+import { KubeConfig } from '@kubernetes/client-node';
+import { parseArgs } from 'node:util';
+import { Reconciler } from './controllers/reconciler.js';
+import { Caches } from './kube/informers.js';
+import { StatusWriter } from './kube/status-writer.js';
+import { stdoutLog } from './log.js';
+import { createHandler } from './server/handler.js';
+import { Listeners } from './server/listeners.js';
+
+const { values } = parseArgs({
+  options: { kubeconfig: { type: 'string' }, 'run-dir': { type: 'string' } },
+  strict: true,
+});
+const kubeconfig = values.kubeconfig ?? process.env['KUBECONFIG'];
+if (!kubeconfig) {
+  process.stderr.write('usage: main.ts --kubeconfig <path> [--run-dir <dir>]\n');
+  process.exit(2);
+}
+
+const kc = new KubeConfig();
+kc.loadFromFile(kubeconfig);
+
+let reconciler: Reconciler | undefined;
+const schedule = () => reconciler?.schedule();
+const caches = new Caches(kc, schedule, stdoutLog);
+const writer = new StatusWriter(kc, stdoutLog, schedule);
+const listeners = new Listeners(createHandler(() => reconciler?.current() ?? { ports: new Map(), endpoints: new Map(), dataPlane: { nodes: new Map(), daemonSets: new Map() } }), schedule, stdoutLog);
+reconciler = new Reconciler(caches, writer, listeners, stdoutLog);
+
+// Retries of failed binds and status writes ride on a slow periodic pass.
+const tick = setInterval(schedule, 5000);
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  stdoutLog(`simulator stopping (${signal})`);
+  clearInterval(tick);
+  reconciler?.stop();
+  await Promise.race([Promise.all([caches.stop(), listeners.closeAll()]), new Promise((r) => setTimeout(r, 3000))]);
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+
+stdoutLog(`simulator starting (kubeconfig ${kubeconfig}${values['run-dir'] ? `, run dir ${values['run-dir']}` : ''}, pid ${process.pid})`);
+await caches.start();
