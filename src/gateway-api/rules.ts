@@ -78,7 +78,8 @@ export function captureOriginalWeights(rules: readonly RouteRule[], ctx: RouteCo
  */
 export function withCanary(rules: readonly RouteRule[], ctx: RouteContext): RouteRule[] {
   const managed = new Set(managedRuleIndexes(rules, ctx));
-  const out = rules.filter((r) => !isHeaderRule(r, ctx)).map((rule, i) => (managed.has(i) ? withTwins(rule, ctx) : rule));
+  // Index before filtering: `managed` holds indexes into `rules`, header rules included.
+  const out = rules.map((rule, i) => (managed.has(i) ? withTwins(rule, ctx) : rule)).filter((r) => !isHeaderRule(r, ctx));
   for (const i of managed) out.push(headerRule(rules[i] as RouteRule, ctx));
   return out;
 }
@@ -140,20 +141,27 @@ export function readWeights(rules: readonly RouteRule[], ctx: RouteContext): Rea
   const managed = managedRuleIndexes(rules, ctx);
   if (managed.length === 0) return { kind: 'unmanaged' };
   const pairs = new Set<string>();
+  let firstStable: number | undefined;
   let anyCanary = false;
   for (const i of managed) {
     for (const ref of rules[i]?.backendRefs ?? []) {
       if (!isStableRef(ref, ctx)) continue;
       const twin = (rules[i]?.backendRefs ?? []).find((r) => isCanaryRef(r, ctx) && r.name === ref.name && r.port === ref.port);
       anyCanary ||= twin !== undefined;
-      pairs.add(`${ref.weight ?? 1}/${twin?.weight ?? 0}`);
+      firstStable ??= ref.weight ?? 1;
+      // Compare proportions: the user's 3:1 between two stable backends is one 100/0 split.
+      pairs.add(percentSplit(ref.weight ?? 1, twin?.weight ?? 0));
     }
   }
   if (pairs.size > 1) return { kind: 'inconsistent', detail: [...pairs].join(', ') };
+  if (!anyCanary) return { kind: 'no-canary', stableWeight: firstStable ?? 1 };
   const [stable, canary] = ([...pairs][0] as string).split('/').map(Number) as [number, number];
-  if (!anyCanary) return { kind: 'no-canary', stableWeight: stable };
+  return { kind: 'weights', weights: { stable, canary } };
+}
+
+function percentSplit(stable: number, canary: number): string {
   const total = stable + canary;
-  return { kind: 'weights', weights: total === 0 ? { stable: 0, canary: 0 } : { stable: Math.round((100 * stable) / total), canary: Math.round((100 * canary) / total) } };
+  return total === 0 ? '0/0' : `${Math.round((100 * stable) / total)}/${Math.round((100 * canary) / total)}`;
 }
 
 /** Takes the canary out: twins, header rule and revision headers gone, weights restored. */

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { readWeights, withCanary, withWeights } from '../../../src/gateway-api/rules.js';
+import type { RouteRule } from '../../../src/gateway-api/types.js';
+import { apiRule, CANARY, catchAllRule, ctx, headerRules, isStableService, refs, STABLE, unrelatedRules, userRules } from './fixtures.js';
+
+const SPLITS = [
+  { stable: 100, canary: 0 },
+  { stable: 90, canary: 10 },
+  { stable: 50, canary: 50 },
+  { stable: 1, canary: 99 },
+  { stable: 0, canary: 100 },
+];
+
+describe('withWeights', () => {
+  it.each(SPLITS)('sets every stable backend to $stable and every canary twin to $canary', (split) => {
+    const rules = withWeights(withCanary(userRules(), ctx), ctx, split);
+    const managed = rules.filter((r) => headerRules([r]).length === 0);
+    expect(refs(managed, STABLE).filter(isStableService).map((b) => b.weight)).toEqual([split.stable, split.stable, split.stable]);
+    expect(refs(managed, CANARY).map((b) => b.weight)).toEqual([split.canary, split.canary, split.canary]);
+  });
+
+  it('leaves unrelated rules and the header rules as they were', () => {
+    const reconciled = withCanary(userRules(), ctx);
+    const rules = withWeights(reconciled, ctx, { stable: 50, canary: 50 });
+    expect([rules[0], rules[2], rules[4]]).toEqual(unrelatedRules());
+    expect(headerRules(rules)).toEqual(headerRules(reconciled));
+  });
+
+  it('leaves a backend in another namespace of a managed rule at its own weight', () => {
+    const mixed: RouteRule = { backendRefs: [{ name: 'web', namespace: STABLE, port: 80 }, { name: 'legacy', namespace: 'legacy', port: 80, weight: 5 }] };
+    const rules = withWeights(withCanary([mixed], ctx), ctx, { stable: 90, canary: 10 });
+    expect(rules[0]?.backendRefs?.map((b) => [b.namespace, b.weight])).toEqual([
+      [STABLE, 90],
+      [CANARY, 10],
+      ['legacy', 5],
+    ]);
+  });
+});
+
+describe('readWeights', () => {
+  it.each(SPLITS)('reads back $stable/$canary after it was written', (split) => {
+    expect(readWeights(withWeights(withCanary(userRules(), ctx), ctx, split), ctx)).toEqual({ kind: 'weights', weights: split });
+  });
+
+  it('reads a freshly reconciled route as all stable, whatever the user\'s weights were', () => {
+    expect(readWeights(withCanary([apiRule()], ctx), ctx)).toEqual({ kind: 'weights', weights: { stable: 100, canary: 0 } });
+    expect(readWeights(withCanary([catchAllRule()], ctx), ctx)).toEqual({ kind: 'weights', weights: { stable: 100, canary: 0 } });
+  });
+
+  it('reads proportions when someone wrote other numbers (9 and 1 is 90/10)', () => {
+    const rules = withCanary([catchAllRule()], ctx);
+    const refsOf = rules[0]?.backendRefs ?? [];
+    refsOf[0]!.weight = 9;
+    refsOf[1]!.weight = 1;
+    expect(readWeights(rules, ctx)).toEqual({ kind: 'weights', weights: { stable: 90, canary: 10 } });
+  });
+
+  it('reads one split when two rules say it in different numbers (9:1 and 90:10)', () => {
+    const rules = withWeights(withCanary([apiRule(), catchAllRule()], ctx), ctx, { stable: 90, canary: 10 });
+    const web = rules[1]?.backendRefs ?? [];
+    web[0]!.weight = 9;
+    web[1]!.weight = 1;
+    expect(readWeights(rules, ctx)).toEqual({ kind: 'weights', weights: { stable: 90, canary: 10 } });
+  });
+
+  it('says no-canary, with the stable weight, before the twins are added', () => {
+    expect(readWeights([catchAllRule()], ctx)).toEqual({ kind: 'no-canary', stableWeight: 1 });
+    expect(readWeights([{ backendRefs: [{ name: 'web', namespace: STABLE, weight: 7 }] }], ctx)).toEqual({ kind: 'no-canary', stableWeight: 7 });
+  });
+
+  it('says unmanaged when no rule sends traffic to the stable namespace', () => {
+    expect(readWeights(unrelatedRules(), ctx)).toEqual({ kind: 'unmanaged' });
+    expect(readWeights([], ctx)).toEqual({ kind: 'unmanaged' });
+  });
+
+  it('says inconsistent, listing the splits, when two rules disagree', () => {
+    const rules = withWeights(withCanary([apiRule(), catchAllRule()], ctx), ctx, { stable: 90, canary: 10 });
+    const web = rules[1]?.backendRefs ?? [];
+    web[0]!.weight = 50;
+    web[1]!.weight = 50;
+    expect(readWeights(rules, ctx)).toEqual({ kind: 'inconsistent', detail: '90/10, 50/50' });
+  });
+
+  it('says inconsistent when a stable backend lost its twin', () => {
+    const rules = withWeights(withCanary([apiRule()], ctx), ctx, { stable: 90, canary: 10 });
+    rules[0]!.backendRefs = rules[0]!.backendRefs!.filter((b) => !(b.namespace === CANARY && b.name === 'api-v0'));
+    expect(readWeights(rules, ctx)).toMatchObject({ kind: 'inconsistent' });
+  });
+
+  it('ignores the header rules, which always send smoke traffic to the canary', () => {
+    const rules = withCanary([apiRule()], ctx);
+    expect(readWeights(rules, ctx)).toEqual(readWeights(rules.slice(0, 1), ctx));
+  });
+});
