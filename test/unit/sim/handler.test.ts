@@ -66,7 +66,7 @@ describe('the simulated data path', () => {
     expect(Object.fromEntries(['x-sim-namespace', 'x-sim-pod', 'x-sim-node', 'x-sim-revision', 'x-served-by'].map((h) => [h, res.headers.get(h)]))).toEqual({
       'x-sim-namespace': 'stable', 'x-sim-pod': 'web-1', 'x-sim-node': 'n1', 'x-sim-revision': '1-29-6', 'x-served-by': 'stable',
     });
-    expect((await res.json()).headers['x-from']).toBe('gw');
+    expect(((await res.json()) as { headers: Record<string, string> }).headers["x-from"]).toBe("gw");
   });
 
   it('applies the staged fault of the revision serving the node', async () => {
