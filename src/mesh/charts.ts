@@ -26,13 +26,13 @@ export function ztunnelRelease(revision: string): string {
 
 /**
  * The first Istio version whose chart has each value we rely on (ISTIO-FACTS.md, "Value
- * history"). An older target cannot run a second, node-pinned ztunnel.
+ * history"). An older target cannot run a second, node-pinned ztunnel. Only values the plan
+ * sets belong here: ztunnel `tolerations` (1.27+) is not set (its defaults tolerate every taint).
  */
 export const VALUE_SINCE: Readonly<Record<string, Version>> = {
   'ztunnel.revision': v(1, 20),
   'ztunnel.nodeSelector': v(1, 23),
   'ztunnel.resourceName': v(1, 25),
-  'ztunnel.tolerations': v(1, 27),
   'istiod.trustedZtunnelName': v(1, 26),
 };
 
