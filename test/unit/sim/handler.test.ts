@@ -9,7 +9,7 @@ import { createHandler } from '../../cluster/sim/server/handler.js';
 import type { Snapshot } from '../../cluster/sim/server/snapshot.js';
 
 const z = (name: string, node: string, ds: string, ready = true): ZtunnelPod => ({
-  key: `istio-system/${name}`, name, namespace: 'istio-system', node, daemonSet: `istio-system/${ds}`, serviceAccount: ds, caAddress: '', ready, running: true, terminating: false, certIssued: true,
+  key: `istio-system/${name}`, name, namespace: 'istio-system', node, daemonSet: `istio-system/${ds}`, serviceAccount: ds, caAddress: '', ready, running: true, terminating: false, certIssued: true, gated: false,
 });
 
 const rules: RouteRule[] = [
@@ -66,7 +66,7 @@ describe('the simulated data path', () => {
     expect(Object.fromEntries(['x-sim-namespace', 'x-sim-pod', 'x-sim-node', 'x-sim-revision', 'x-served-by'].map((h) => [h, res.headers.get(h)]))).toEqual({
       'x-sim-namespace': 'stable', 'x-sim-pod': 'web-1', 'x-sim-node': 'n1', 'x-sim-revision': '1-29-6', 'x-served-by': 'stable',
     });
-    expect(((await res.json()) as { headers: Record<string, string> }).headers["x-from"]).toBe("gw");
+    expect(((await res.json()) as { headers: Record<string, string> }).headers['x-from']).toBe('gw');
   });
 
   it('applies the staged fault of the revision serving the node', async () => {

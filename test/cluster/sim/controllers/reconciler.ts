@@ -14,7 +14,7 @@ import { EMPTY_SNAPSHOT, type PortConfig, type Snapshot } from '../server/snapsh
 import { describeGateways, describeMesh, describeRoutes } from './describe.js';
 import { planGateways, type GatewayPlan, type ListenerRoutes } from './gateways.js';
 import { buildWorld, type World } from './world.js';
-import { ztunnelPatches } from './ztunnel-readiness.js';
+import { ztunnelActions } from './ztunnel-readiness.js';
 
 const DEBOUNCE_MS = 5;
 
@@ -33,7 +33,7 @@ export class Reconciler {
     private readonly caches: Caches,
     private readonly writer: StatusWriter,
     private readonly listeners: Listeners,
-    log: LogLine,
+    private readonly log: LogLine,
   ) {
     this.states = new StateLog(log);
   }
@@ -59,8 +59,11 @@ export class Reconciler {
     const plan = planGateways(world, this.addresses, (a, p) => this.listeners.error(a, p), now);
     this.writeStatuses(world, plan.gateways, plan.routes, now);
     this.publish(world, plan.gateways);
-    for (const p of ztunnelPatches(world, now)) {
-      if (this.shouldWrite(`pod/${p.namespace}/${p.name}`, p.resourceVersion, p.status, undefined)) this.writer.pod(p.namespace, p.name, p.status);
+    for (const a of ztunnelActions(world, now)) {
+      if (this.shouldWrite(`pod/${a.namespace}/${a.name}`, a.resourceVersion, [a.status, a.ungate], undefined)) {
+        if (!a.verdict.ok) this.log(`ztunnel pod ${a.namespace}/${a.name}: not Ready, ${a.verdict.message}`);
+        this.writer.pod(a.namespace, a.name, a.status, a.ungate);
+      }
     }
     this.describe(world, plan);
   }
