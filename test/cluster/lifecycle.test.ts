@@ -1,0 +1,100 @@
+// cluster-up and cluster-down. Up twice on the shared cluster must be quick and change
+// nothing. Down is tested on a second, throwaway cluster (own name and run dir, no
+// manifests), so the tests of the integration and e2e projects that share the main
+// cluster are never disturbed, whatever order vitest runs files and projects in.
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { execa } from 'execa';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readClusterEnv } from '../support/cluster-setup.js';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const sharedRun = fileURLToPath(new URL('.run/', import.meta.url));
+const throwaway = mkdtempSync(join(tmpdir(), 'ac-lifecycle-'));
+const throwawayEnv = { CLUSTER_NAME: 'ac-lifecycle', CLUSTER_RUN_DIR: throwaway, CLUSTER_MANIFESTS: '', NODES: '2' };
+
+const make = (target: string, env: Record<string, string> = {}) =>
+  execa('make', ['--no-print-directory', target], { cwd: repoRoot, env, all: true });
+
+const pidOf = (file: string) => Number(readFileSync(file, 'utf8').trim());
+/** A process that still exists and is not a zombie (a zombie holds no port and runs nothing). */
+const alive = (pid: number) => {
+  try {
+    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+
+/** Every pid the throwaway cluster recorded: the five control-plane processes and the simulator. */
+function recordedPids(): number[] {
+  const dir = join(throwaway, 'kwok/clusters/ac-lifecycle/pids');
+  const pids = readdirSync(dir).map((f) => pidOf(join(dir, f)));
+  const sim = join(throwaway, 'sim.pid');
+  return existsSync(sim) ? [...pids, pidOf(sim)] : pids;
+}
+
+/** host:port of every listening TCP socket owned by one of pids (from `ss -ltnp`). */
+async function listening(pids: number[]): Promise<string[]> {
+  const { stdout } = await execa('ss', ['-ltnpH']);
+  return stdout
+    .split('\n')
+    .filter((line) => [...line.matchAll(/pid=(\d+)/g)].some((m) => pids.includes(Number(m[1]))))
+    .map((line) => line.trim().split(/\s+/)[3] ?? '');
+}
+
+const refused = (address: string) =>
+  new Promise<boolean>((resolve) => {
+    const i = address.lastIndexOf(':');
+    const socket = connect({ host: address.slice(0, i).replace(/^\[|\]$/g, '').replace('*', '127.0.0.1'), port: Number(address.slice(i + 1)) });
+    socket.once('connect', () => (socket.destroy(), resolve(false)));
+    socket.once('error', () => resolve(true));
+  });
+
+async function readyNodes(kubeconfig: string): Promise<number> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  const nodes = await kc.makeApiClient(CoreV1Api).listNode({ labelSelector: 'type=kwok' });
+  return nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+}
+
+afterAll(async () => {
+  await make('cluster-down', throwawayEnv).catch(() => undefined);
+  rmSync(throwaway, { recursive: true, force: true });
+});
+
+describe('cluster-up and cluster-down', () => {
+  it('cluster-up on a running cluster is quick and restarts nothing', async () => {
+    const apiserverPid = join(sharedRun, 'kwok/clusters/ambient-canary/pids/kube-apiserver.pid');
+    const before = { pid: pidOf(apiserverPid), env: readClusterEnv() };
+    const started = Date.now();
+    await make('cluster-up');
+    expect(Date.now() - started).toBeLessThan(60_000); // 3-4 s when idle; more on a busy 2-core machine
+    expect(pidOf(apiserverPid)).toBe(before.pid);
+    expect(readClusterEnv()?.['KUBECONFIG']).toBe(before.env?.['KUBECONFIG']);
+  });
+
+  it('cluster-down leaves no process and no listening port; down twice is harmless; up again works', async () => {
+    await make('cluster-up', throwawayEnv);
+    const env = readClusterEnv(join(throwaway, 'cluster.env'));
+    expect(await readyNodes(env?.['KUBECONFIG'] ?? '')).toBe(2);
+    const pids = recordedPids();
+    expect(pids.length).toBeGreaterThanOrEqual(5);
+    const ports = await listening(pids);
+    expect(ports.length).toBeGreaterThanOrEqual(4);
+
+    await make('cluster-down', throwawayEnv);
+    expect(pids.filter(alive)).toEqual([]);
+    expect(await Promise.all(ports.map(refused))).toEqual(ports.map(() => true));
+    expect(existsSync(join(throwaway, 'cluster.env'))).toBe(false);
+    await make('cluster-down', throwawayEnv);
+
+    await make('cluster-up', throwawayEnv);
+    expect(await readyNodes(readClusterEnv(join(throwaway, 'cluster.env'))?.['KUBECONFIG'] ?? '')).toBe(2);
+    await make('cluster-down', throwawayEnv);
+  }, 600_000);
+});

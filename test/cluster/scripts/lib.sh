@@ -1,0 +1,47 @@
+# Shared paths, settings and helpers for the local cluster scripts (sourced, not run).
+# Everything lives under test/cluster: binaries in .bin/ (kept by cluster-down),
+# runtime state in .run/ (removed by cluster-down). Go caches stay at Go's defaults.
+
+CLUSTER_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+REPO_ROOT="$(cd "$CLUSTER_ROOT/../.." && pwd)"
+TOOLS_DIR="$CLUSTER_ROOT/tools"
+BIN_DIR="$CLUSTER_ROOT/.bin"
+# CLUSTER_NAME, CLUSTER_RUN_DIR and CLUSTER_MANIFESTS (a folder, or empty for none) let a
+# test start a second, throwaway cluster beside the shared one.
+RUN_DIR="${CLUSTER_RUN_DIR:-$CLUSTER_ROOT/.run}"
+CLUSTER_NAME="${CLUSTER_NAME:-ambient-canary}"
+# kwokctl keeps the cluster's certificates, kubeconfig, pids and logs under its workdir.
+export KWOK_WORKDIR="$RUN_DIR/kwok"
+CLUSTER_DIR="$KWOK_WORKDIR/clusters/$CLUSTER_NAME"
+KUBECONFIG_PATH="$RUN_DIR/kubeconfig"
+CLUSTER_ENV="$RUN_DIR/cluster.env"
+SIM_MAIN="$CLUSTER_ROOT/sim/main.ts"
+SIM_PID="$RUN_DIR/sim.pid"
+MANIFESTS_DIR="${CLUSTER_MANIFESTS-$CLUSTER_ROOT/manifests}"
+
+# The proxy is reachable but the checksum database is not: go.sum (committed) verifies
+# every download instead. GOTOOLCHAIN=local: never try to fetch another Go.
+export GOTOOLCHAIN=local GOSUMDB=off GOFLAGS=-buildvcs=false
+
+# Progress lines carry the seconds since the outermost script started (children inherit it).
+export CLUSTER_T0="${CLUSTER_T0:-$EPOCHSECONDS}"
+say() { printf '[cluster %4ss] %s\n' "$((EPOCHSECONDS - CLUSTER_T0))" "$*"; }
+die() { say "error: $*" >&2; exit 1; }
+
+kubectl() { "$BIN_DIR/kubectl" --kubeconfig "$KUBECONFIG_PATH" "$@"; }
+
+# A pid is ours only if it is alive and still runs the command we recorded.
+pid_alive() { # pid expected-command-substring
+  [[ -n "$1" && -r "/proc/$1/cmdline" ]] && tr '\0' ' ' <"/proc/$1/cmdline" | grep -q -- "$2"
+}
+
+# lock NAME: one build, or one up/down of a cluster, at a time (the integration and e2e
+# projects may both start cluster-up). The lock lives on fd 9: whatever runs in the
+# background must be started with 9>&- so it does not keep the lock. Children re-use it.
+lock() {
+  [[ ${CLUSTER_LOCK_HELD:-} == *"<$1>"* ]] && return
+  mkdir -p "$BIN_DIR"
+  exec 9>"$BIN_DIR/.lock-$1"
+  flock 9
+  export CLUSTER_LOCK_HELD="${CLUSTER_LOCK_HELD:-}<$1>"
+}
