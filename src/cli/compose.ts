@@ -2,7 +2,8 @@ import { hostname } from 'node:os';
 import type { RunConfig } from '../config/types.js';
 import { ExecaHelmRunner } from '../helm/execa-runner.js';
 import { createKubePorts } from '../kube/index.js';
-import { SimpleStepJudge } from '../load/simple-judge.js';
+import { readLoadProfile } from '../load/profile-file.js';
+import { SloStepJudge } from '../load/slo-judge.js';
 import { HttpSmokeTester } from '../load/smoke.js';
 import type { Ports } from '../orchestrator/context.js';
 import type { Plan } from '../plan/build.js';
@@ -29,7 +30,7 @@ export function composePorts(config: RunConfig, plan: Plan, environment: Environ
     runs: kube.runStore(config.state.namespace),
     lock: kube.runLock(config.state.namespace),
     smoke: new HttpSmokeTester(),
-    judge: new SimpleStepJudge(),
+    judge: new SloStepJudge(config.slo, readLoadProfile(config.load.profile)),
     clock: () => new Date(),
     actor,
     holder: `${actor.host}${actor.ciJob ? `/${actor.ciJob}` : ''}/pid-${environment.pid}`,

@@ -33,7 +33,34 @@ export function convert(spec: KeySpec, raw: unknown): Converted<unknown> {
       return ref(raw);
     case 'header':
       return header(raw);
+    case 'percent':
+      return percent(raw);
+    case 'ratio':
+      return ratio(raw);
   }
+}
+
+function decimal(raw: unknown): number | undefined {
+  const text = typeof raw === 'string' ? raw.trim().replace(/%$/, '') : undefined;
+  const n = text !== undefined && /^\d+(\.\d+)?$/.test(text) ? Number(text) : raw;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+}
+
+/** A success-rate objective: 99.5 (or "99.5%"), strictly between 0 and 100. */
+function percent(raw: unknown): Converted<number> {
+  const n = decimal(raw);
+  if (n === undefined) return bad(`expects a percentage such as 99.5, got ${show(raw)}`);
+  if (n >= 100) return bad(`${n} leaves no error budget, so any single error would abort: write for example 99.9`);
+  if (n <= 0) return bad(`must be above 0, got ${show(raw)}: write for example 99.5`);
+  return ok(n);
+}
+
+/** A bound on a ratio such as canary p99 / stable p99: above 1 (1 would fail a canary equal to stable by noise). */
+function ratio(raw: unknown): Converted<number> {
+  const n = decimal(raw);
+  if (n === undefined) return bad(`expects a number such as 1.5, got ${show(raw)}`);
+  if (n <= 1 || n > 100) return bad(`must be above 1 and at most 100, got ${show(raw)}: write for example 1.5`);
+  return ok(n);
 }
 
 function integer(spec: KeySpec, raw: unknown): Converted<number> {

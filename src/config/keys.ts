@@ -12,7 +12,9 @@ export type KeyKind =
   | 'list'
   | 'output'
   | 'ref'
-  | 'header';
+  | 'header'
+  | 'percent'
+  | 'ratio';
 
 export interface KeySpec {
   /** Dotted path in canary.yaml, e.g. `steps.bake`. */
@@ -65,6 +67,14 @@ export const KEYS: readonly KeySpec[] = [
   { path: 'timeouts.rollout', flag: 'rollout-timeout', kind: 'duration', min: 1000, help: 'how long to wait for pods and DaemonSets to be Ready', defaultText: '5m' },
   { path: 'timeouts.drain', flag: 'drain-timeout', kind: 'duration', min: 1000, help: 'how long to wait for a node to drain', defaultText: '5m' },
   { path: 'state.namespace', flag: 'state-namespace', kind: 'string', help: 'namespace of the run record and lock', defaultText: 'istio-system' },
+  // ---- The step judge: SLO and load (issue 4). Policy constants live in src/slo/spec.ts. ----
+  { path: 'slo.successRate', flag: 'slo-success-rate', kind: 'percent', help: 'success-rate objective in percent; the error budget is 100 minus it', defaultText: '99.5' },
+  { path: 'slo.p99', flag: 'slo-p99', kind: 'duration', min: 1, help: 'p99 latency bound: at most 1% of canary responses may be slower', defaultText: '500ms' },
+  { path: 'slo.minSamples', flag: 'slo-min-samples', kind: 'integer', min: 1, max: 1_000_000, help: 'canary responses a window needs to count toward the bake', defaultText: '20' },
+  { path: 'slo.window', flag: 'slo-window', kind: 'duration', min: 1000, help: 'length of a judged window (at least 1s: a fixed load rate is paced per second)', defaultText: '1s' },
+  { path: 'slo.p99Ratio', flag: 'slo-p99-ratio', kind: 'ratio', help: 'the canary p99 may be at most this many times the stable p99', defaultText: '1.5' },
+  { path: 'load.profile', flag: 'load-profile', kind: 'string', help: 'load profile (YAML: paths, headers, connections, rate, timeout) a weight step bakes under', defaultText: 'loadtests/default.yaml, shipped' },
+  // ---- end of the step judge's keys ----
 ];
 
 /** Flags that are not settings: they choose what to read or show. */

@@ -95,6 +95,15 @@ export function resolveConfig(input: ResolveInput): RunConfig {
     },
     timeouts: { rolloutMs: value('timeouts.rollout', 300_000), drainMs: value('timeouts.drain', 300_000) },
     state: { namespace: value('state.namespace', DEFAULT_ISTIO_NAMESPACE) },
+    slo: {
+      // Kept as a fraction, rounded so 99.9 is 0.999 and not 0.9990000000000001.
+      successRate: Number((value('slo.successRate', 99.5) / 100).toFixed(10)),
+      p99Ms: value('slo.p99', 500),
+      minSamples: value('slo.minSamples', 20),
+      windowMs: value('slo.window', 1000),
+      p99Ratio: value('slo.p99Ratio', 1.5),
+    },
+    load: { profile: value<string | undefined>('load.profile', undefined) },
   };
   problems.push(...crossProblems(config, got, label));
   if (problems.length > 0) throw new InputError(problems);

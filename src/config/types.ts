@@ -62,4 +62,15 @@ export interface RunConfig {
   };
   readonly timeouts: { readonly rolloutMs: number; readonly drainMs: number };
   readonly state: { readonly namespace: string };
+  /** What a weight step is judged by (see src/slo/spec.ts for the judge's fixed policy). */
+  readonly slo: {
+    /** Success-rate objective as a fraction (99.5% -> 0.995). */
+    readonly successRate: number;
+    readonly p99Ms: number;
+    readonly minSamples: number;
+    readonly windowMs: number;
+    readonly p99Ratio: number;
+  };
+  /** The load profile file; undefined: the shipped loadtests/default.yaml. */
+  readonly load: { readonly profile: string | undefined };
 }

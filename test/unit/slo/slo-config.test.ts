@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { keyByPath } from '../../../src/config/keys.js';
+import { resolveConfig } from '../../../src/config/resolve.js';
+import { InputError } from '../../../src/domain/errors.js';
+
+const resolve = (values: Record<string, unknown>, fromFlags: string[] = []) =>
+  resolveConfig({ values: { from: '1.29.6', to: '1.30.3', ...values }, fromFlags: new Set(fromFlags), fileName: 'canary.yaml', requireVersions: true, env: {} });
+
+function problems(values: Record<string, unknown>, fromFlags: string[] = []): string[] {
+  try {
+    resolve(values, fromFlags);
+    return [];
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return error.problems.map((p) => `${p.path}: ${p.message}`);
+  }
+}
+
+describe('the step judge settings (slo.*, load.profile)', () => {
+  it('has a flag for every key', () => {
+    for (const path of ['slo.successRate', 'slo.p99', 'slo.minSamples', 'slo.window', 'slo.p99Ratio', 'load.profile']) expect(keyByPath(path)?.flag, path).toBeTruthy();
+  });
+
+  it('defaults to 99.5%, p99 500 ms, 20 samples, 1 s windows, ratio 1.5 and the shipped profile', () => {
+    const c = resolve({});
+    expect(c.slo).toEqual({ successRate: 0.995, p99Ms: 500, minSamples: 20, windowMs: 1000, p99Ratio: 1.5 });
+    expect(c.load.profile).toBeUndefined();
+    expect(c.steps.bakeMs).toBe(60_000);
+  });
+
+  it('reads flags (text) and file values (numbers)', () => {
+    const c = resolve({ 'slo.successRate': '99.9%', 'slo.p99': '250ms', 'slo.minSamples': '50', 'slo.window': '2s', 'slo.p99Ratio': 2, 'load.profile': 'loadtests/x.yaml' });
+    expect(c.slo).toEqual({ successRate: 0.999, p99Ms: 250, minSamples: 50, windowMs: 2000, p99Ratio: 2 });
+    expect(c.load.profile).toBe('loadtests/x.yaml');
+    expect(resolve({ 'slo.successRate': 99 }).slo.successRate).toBe(0.99);
+  });
+
+  it.each([
+    [{ 'slo.successRate': 100 }, /^canary.yaml: slo.successRate: 100 leaves no error budget/],
+    [{ 'slo.successRate': 0 }, /^canary.yaml: slo.successRate: must be above 0/],
+    [{ 'slo.successRate': 'high' }, /^canary.yaml: slo.successRate: expects a percentage such as 99.5/],
+    [{ 'slo.p99': 500 }, /^canary.yaml: slo.p99: needs a unit/],
+    [{ 'slo.minSamples': 0 }, /^canary.yaml: slo.minSamples: must be at least 1/],
+    [{ 'slo.window': '500ms' }, /^canary.yaml: slo.window: must be at least 1000ms/],
+    [{ 'slo.p99Ratio': 1 }, /^canary.yaml: slo.p99Ratio: must be above 1/],
+    [{ 'load.profile': '' }, /^canary.yaml: load.profile: expects a non-empty text/],
+  ])('refuses %j with the field named', (values, message) => {
+    expect(problems(values).join('\n')).toMatch(message);
+  });
+
+  it('names the flag when the value came from one', () => {
+    expect(problems({ 'slo.successRate': '100' }, ['slo.successRate'])[0]).toMatch(/^--slo-success-rate: /);
+  });
+});
