@@ -116,18 +116,51 @@ function headerRule(rule: RouteRule, ctx: RouteContext): RouteRule {
   return { ...rest, matches, backendRefs };
 }
 
-/** Sets the split on every managed rule. The route must already have the canary twins. */
+/**
+ * Sets the split on every managed rule. Each stable backend and its canary twin share the
+ * pair's base weight (w% of it to the canary), so a rule that splits traffic among several
+ * stable Services keeps their ratio during the canary. The route must have the twins.
+ */
 export function withWeights(rules: readonly RouteRule[], ctx: RouteContext, w: WeightPair): RouteRule[] {
   const managed = new Set(managedRuleIndexes(rules, ctx));
   return rules.map((rule, i) => {
     if (!managed.has(i)) return rule;
-    const backendRefs = (rule.backendRefs ?? []).map((ref) => {
-      if (isStableRef(ref, ctx)) return { ...ref, weight: w.stable };
-      if (isCanaryRef(ref, ctx)) return { ...ref, weight: w.canary };
+    const refs = rule.backendRefs ?? [];
+    const bases = pairBases(refs, ctx);
+    const backendRefs = refs.map((ref) => {
+      const base = bases.get(pairKey(ref));
+      if (base === undefined) return ref;
+      if (isStableRef(ref, ctx)) return { ...ref, weight: base * w.stable };
+      if (isCanaryRef(ref, ctx)) return { ...ref, weight: base * w.canary };
       return ref;
     });
     return { ...rule, backendRefs };
   });
+}
+
+function pairKey(ref: BackendRef): string {
+  return `${ref.name}:${ref.port ?? ''}`;
+}
+
+/**
+ * The relative weight of each stable/canary pair in a rule: their current sum, reduced by
+ * the common divisor so repeated steps do not inflate the numbers (Gateway API caps a
+ * weight at 1,000,000).
+ */
+function pairBases(refs: readonly BackendRef[], ctx: RouteContext): Map<string, number> {
+  const sums = new Map<string, number>();
+  for (const ref of refs) {
+    if (!isStableRef(ref, ctx) && !isCanaryRef(ref, ctx)) continue;
+    const weight = ref.weight ?? (isStableRef(ref, ctx) ? 1 : 0);
+    sums.set(pairKey(ref), (sums.get(pairKey(ref)) ?? 0) + weight);
+  }
+  const positive = [...sums.values()].filter((v) => v > 0);
+  const divisor = positive.reduce(gcd, positive[0] ?? 1);
+  return new Map([...sums].map(([key, sum]) => [key, sum > 0 ? sum / divisor : 1]));
+}
+
+function gcd(a: number, b: number): number {
+  return b === 0 ? a : gcd(b, a % b);
 }
 
 export type ReadWeights =

@@ -99,7 +99,7 @@ function stableZtunnelPinned({ config, facts }: PreflightInput, nodes: NodeChoic
 }
 
 function canaryNodes(nodes: NodeChoice): CheckResult {
-  if (nodes.problem) return fail('canary-nodes', 'topology', nodes.problem, 'see above');
+  if (nodes.problem) return fail('canary-nodes', 'topology', nodes.problem, 'add Ready nodes without a revision label, lower --node-count, or name the nodes with --canary-nodes');
   const taken = nodes.takenFromStable.length > 0 ? ` (${nodes.takenFromStable.join(', ')} taken from the stable revision)` : '';
   const result = pass('canary-nodes', 'topology', `canary node(s): ${nodes.nodes.join(', ')}${taken}`);
   return nodes.takenFromStable.length > 0 ? warn(result.id, result.group, result.message, 'their stable pods are drained (PodDisruptionBudgets respected); add free nodes to avoid this') : result;

@@ -11,7 +11,8 @@ export function daemonSetSelects(ds: Pick<DaemonSetFacts, 'nodeSelector' | 'requ
 
 function termsMatch(terms: NodeSelectorTerms | undefined, labels: Readonly<Record<string, string>>): boolean {
   if (!terms || terms.length === 0) return true;
-  return terms.some((t) => (t.matchExpressions ?? []).every((r) => requirementMatches(r, labels)));
+  // An empty term matches no node (Kubernetes' rule), not every node.
+  return terms.some((t) => (t.matchExpressions ?? []).length > 0 && (t.matchExpressions ?? []).every((r) => requirementMatches(r, labels)));
 }
 
 function requirementMatches(r: NodeSelectorRequirement, labels: Readonly<Record<string, string>>): boolean {

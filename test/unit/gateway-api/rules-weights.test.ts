@@ -12,11 +12,28 @@ const SPLITS = [
 ];
 
 describe('withWeights', () => {
-  it.each(SPLITS)('sets every stable backend to $stable and every canary twin to $canary', (split) => {
+  it.each(SPLITS)('gives each stable/canary pair the split $stable/$canary', (split) => {
     const rules = withWeights(withCanary(userRules(), ctx), ctx, split);
     const managed = rules.filter((r) => headerRules([r]).length === 0);
-    expect(refs(managed, STABLE).filter(isStableService).map((b) => b.weight)).toEqual([split.stable, split.stable, split.stable]);
-    expect(refs(managed, CANARY).map((b) => b.weight)).toEqual([split.canary, split.canary, split.canary]);
+    const stable = refs(managed, STABLE).filter(isStableService);
+    const canary = refs(managed, CANARY);
+    expect(stable).toHaveLength(3);
+    stable.forEach((s, i) => {
+      const total = (s.weight ?? 0) + (canary[i]?.weight ?? 0);
+      expect([((s.weight ?? 0) * 100) / total, ((canary[i]?.weight ?? 0) * 100) / total]).toEqual([split.stable, split.canary]);
+    });
+  });
+
+  it.each(SPLITS)("keeps the user's 3:1 ratio between two stable Services of one rule at $stable/$canary", (split) => {
+    const rule = withWeights(withCanary([apiRule()], ctx), ctx, split)[0];
+    const pair = (name: string) => (rule?.backendRefs ?? []).filter((b) => b.name === name).reduce((sum, b) => sum + (b.weight ?? 0), 0);
+    expect(pair('api') / pair('api-v0')).toBe(3);
+  });
+
+  it('does not inflate the numbers over repeated steps (Gateway API caps weights at 1,000,000)', () => {
+    let rules = withCanary([apiRule()], ctx);
+    for (let i = 0; i < 20; i++) rules = withWeights(rules, ctx, SPLITS[i % SPLITS.length] as (typeof SPLITS)[number]);
+    expect(Math.max(...(rules[0]?.backendRefs ?? []).map((b) => b.weight ?? 0))).toBeLessThanOrEqual(300);
   });
 
   it('leaves unrelated rules and the header rules as they were', () => {
