@@ -35,7 +35,7 @@ export function verbHelp(v: Verb): string {
     'Flags:',
     ...rows.map(([f, h]) => `  ${f.padEnd(width)}  ${h}`),
     '',
-    `In canary.yaml: ${keys.filter((k) => !k.path.startsWith('step.')).map((k) => k.path).join(', ')}.`,
+    `In canary.yaml: ${keys.filter((k) => !(v.extraFlags ?? []).includes(k)).map((k) => k.path).join(', ')}.`,
   ].join('\n');
 }
 

@@ -5,6 +5,7 @@ import type { Command } from './commands/context.js';
 import { doctorCommand } from './commands/doctor.js';
 import { planCommand } from './commands/plan.js';
 import { prepareCommand } from './commands/prepare.js';
+import { reportCommand } from './commands/report.js';
 import { upgradeCommand } from './commands/upgrade.js';
 import type { CliIo } from './io.js';
 import { formatError, mainHelp, RESULT, unknownCommand, verbHelp } from './messages.js';
@@ -20,6 +21,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   promote: promoteCommand,
   doctor: doctorCommand,
   prepare: prepareCommand,
+  report: reportCommand,
 };
 
 export interface Signals {

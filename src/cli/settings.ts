@@ -36,7 +36,7 @@ export function readSettings(v: Verb, args: readonly string[], cwd: string): Set
     problems.push(...read.problems);
     fileValues = read.values;
   }
-  const flagValues = Object.fromEntries(Object.entries(argv.values).filter(([k]) => !k.startsWith('step.')));
+  const flagValues = Object.fromEntries(Object.entries(argv.values).filter(([k]) => !isCommandFlag(k)));
   return { argv, values: mergeValues(fileValues, flagValues), fromFlags: new Set(Object.keys(flagValues)), fileName, problems };
 }
 
@@ -64,4 +64,9 @@ export function settingsToConfig(settings: Settings, requireVersions: boolean, e
     if (!(error instanceof InputError) || settings.problems.length === 0 || error.problems === settings.problems) throw error;
     throw new InputError([...settings.problems, ...error.problems]);
   }
+}
+
+/** Flags of one command (`--weight`, `--format`) that are not settings and have no canary.yaml key. */
+function isCommandFlag(path: string): boolean {
+  return path.startsWith('step.') || path.startsWith('report.');
 }

@@ -60,6 +60,17 @@ export const VERBS: readonly Verb[] = [
     keys: 'all',
   },
   {
+    name: 'report',
+    summary: 'render the run record as a report (Markdown or JSON)',
+    usage: 'canary report [--format markdown|json] [--file FILE] [--from A --to B]',
+    details: 'Reads the run record and changes nothing.',
+    keys: [...CLUSTER, ...RUN_SELECT],
+    extraFlags: [
+      { path: 'report.format', flag: 'format', kind: 'string', help: 'markdown or json', defaultText: 'markdown' },
+      { path: 'report.file', flag: 'file', kind: 'string', help: 'write the report to this file instead of stdout' },
+    ],
+  },
+  {
     name: 'doctor',
     summary: 'run the preflight checks as a report; changes nothing',
     usage: 'canary doctor --from 1.29.6 --to 1.30.3 [-o json]',

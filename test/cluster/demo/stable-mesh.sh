@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Puts the local cluster in the demo's starting state, whatever a previous demo left:
+# Istio base and cni, istiod and ztunnel for 1.29.6 pinned to nodes labelled for it, the
+# bookinfo application in bookinfo-1-29-6 and the route at 100% stable. Idempotent.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../../.." && pwd)
+# shellcheck source=/dev/null
+source "$root/test/cluster/.run/cluster.env"
+export KUBECONFIG
+k() { "$KUBECTL" "$@"; }
+h() { "$HELM" "$@"; }
+charts="$root/test/cluster/charts"
+stable=1-29-6
+owned=(--labels app.kubernetes.io/managed-by=ambient-canary)
+step() { printf '\n== %s\n' "$*"; }
+
+step "Reset what an earlier demo left"
+for rel in $(h list -n istio-system -q); do
+  case "$rel" in istiod-"$stable"|ztunnel-"$stable"|istio-base|istio-cni) ;; *) h uninstall "$rel" -n istio-system --wait >/dev/null && echo "uninstalled $rel" ;; esac
+done
+for ns in $(k get ns -o name | sed 's#namespace/##' | grep '^bookinfo-' || true); do
+  [ "$ns" = "bookinfo-$stable" ] || k delete ns "$ns" --wait=true
+done
+k delete configmap -n istio-system -l app.kubernetes.io/managed-by=ambient-canary --ignore-not-found >/dev/null
+k delete lease -n istio-system ambient-canary --ignore-not-found >/dev/null
+
+step "Nodes: all but the last run the stable revision; the last is free for the canary"
+nodes=($(k get nodes -o name | sed "s#node/##" | grep "^kwok-node-" | sort -V))
+last=$(( ${#nodes[@]} - 1 ))
+for i in "${!nodes[@]}"; do
+  n=${nodes[$i]}
+  k taint node "$n" istio.io/rev- >/dev/null 2>&1 || true
+  k uncordon "$n" >/dev/null
+  if [ "$i" -lt "$last" ]; then k label node "$n" istio.io/rev="$stable" --overwrite >/dev/null; else k label node "$n" istio.io/rev- >/dev/null; fi
+done
+k get nodes -L istio.io/rev
+
+step "Istio base, cni, istiod-$stable (default tag) and ztunnel-$stable pinned to its nodes"
+h upgrade --install istio-base "$charts/base" -n istio-system --create-namespace --wait >/dev/null
+h upgrade --install istio-cni "$charts/cni" -n istio-system --set profile=ambient --wait >/dev/null
+h upgrade --install "istiod-$stable" "$charts/istiod" -n istio-system --wait "${owned[@]}" \
+  --set-string revision="$stable" --set profile=ambient --set 'revisionTags={default}' \
+  --set-string trustedZtunnelName="ztunnel-$stable" --set-string trustedZtunnelNamespace=istio-system >/dev/null
+h upgrade --install "ztunnel-$stable" "$charts/ztunnel" -n istio-system --wait "${owned[@]}" \
+  --set-string revision="$stable" --set-string resourceName="ztunnel-$stable" \
+  --set-string "nodeSelector.istio\.io/rev=$stable" >/dev/null
+h list -n istio-system
+
+step "Application bookinfo-$stable and the route at 100% stable"
+k label gateway -n istio-ingress ingress istio.io/rev="$stable" --overwrite >/dev/null
+k apply -f "$here/bookinfo.yaml" >/dev/null
+k apply -f "$here/route.yaml" --server-side --force-conflicts >/dev/null
+k rollout status -n "bookinfo-$stable" deployment --timeout=120s >/dev/null
+echo "Deployments in bookinfo-$stable rolled out"
+
+step "Wait for the gateway to serve the route"
+url=$(sed -n 's/^GATEWAY_URL=//p' "$root/test/cluster/.run/cluster.env")
+for _ in $(seq 1 100); do
+  if code=$(curl -s -o /dev/null -w '%{http_code}' "$url/"); [ "$code" = 200 ]; then
+    echo "$url/ answers 200 (served by $(curl -s -D - -o /dev/null "$url/" | tr -d '\r' | sed -n 's/^x-sim-namespace: //p'))"
+    exit 0
+  fi
+  sleep 0.2
+done
+echo "the gateway at $url did not serve the route in 20 s (last status: ${code:-none}); see test/cluster/.run/sim.log" >&2
+exit 1
