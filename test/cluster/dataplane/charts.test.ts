@@ -55,7 +55,7 @@ describe('istio stand-in charts', () => {
   });
 
   it('ztunnel with resourceName and a nodeSelector lands only on the labelled nodes, and stays not Ready while istiod does not trust it', async () => {
-    await installChart('ztunnel', ztunnel, ns, [`revision=${rev}`, `resourceName=${ztunnel}`, `nodeSelector.istio\\.io/rev=${rev}`], { wait: false });
+    await installChart('ztunnel', ztunnel, ns, [`revision=${rev}`, `resourceName=${ztunnel}`, `istioNamespace=${ns}`, `nodeSelector.istio\\.io/rev=${rev}`], { wait: false });
     const ds = await daemonSet(k, ns, ztunnel);
     expect(ds.spec?.selector.matchLabels).toEqual({ app: 'ztunnel' });
     expect(ds.metadata?.annotations?.['istio.io/rev']).toBe(rev);
@@ -63,7 +63,7 @@ describe('istio stand-in charts', () => {
     const refused = await waitFor('ztunnel pods refused their certificates', async () => {
       const pods = await podsOf(k, ns, ztunnel);
       const cert = (p: (typeof pods)[number]) => p.status?.conditions?.find((c) => c.type === 'sim.ambient-canary.dev/CertificateIssued');
-      return pods.length === 2 && pods.every((p) => p.status?.phase === 'Running' && cert(p)?.status === 'False' && !isReady(p)) && pods;
+      return pods.length === 2 && pods.every((p) => p.spec?.nodeName && p.status?.phase === 'Running' && cert(p)?.status === 'False' && !isReady(p)) && pods;
     });
     expect(refused.map((p) => p.spec?.nodeName).sort()).toEqual(nodes.slice(0, 2));
     expect(refused[0]!.status?.conditions?.find((c) => c.type === 'Ready')?.message).toContain('request authenticate failure');

@@ -1,12 +1,13 @@
 // The running local cluster as the data-plane tests see it: the settings cluster-up wrote
-// (KUBECONFIG, HELM, KUBECTL, GATEWAY_URL; the integration globalSetup exports them, and a
-// test started by hand falls back to test/cluster/.run/cluster.env), API clients and a runner.
+// (the integration globalSetup provides them through vitest's inject(); a script run outside
+// vitest, like bench.ts, reads test/cluster/.run/cluster.env), API clients and a runner.
 
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, DiscoveryV1Api, KubeConfig } from '@kubernetes/client-node';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 
 export const CLUSTER_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CHARTS = join(CLUSTER_ROOT, 'charts');
@@ -28,13 +29,22 @@ export interface ClusterEnv {
   kubectl: string;
 }
 
+function injected(): Partial<ClusterEnv> {
+  try {
+    return { kubeconfig: inject('kubeconfig'), helm: inject('helm'), kubectl: inject('kubectl') };
+  } catch {
+    return {};
+  }
+}
+
 export function clusterEnv(): ClusterEnv {
   const file = fileEnv();
-  const get = (k: string) => process.env[k] || file[k];
-  const kubeconfig = get('KUBECONFIG');
+  const fromVitest = injected();
+  const get = (k: string) => file[k];
+  const kubeconfig = fromVitest.kubeconfig || get('KUBECONFIG');
   if (!kubeconfig) throw new Error('no KUBECONFIG: run `make cluster-up` (or the integration globalSetup) first');
   const bin = join(CLUSTER_ROOT, '.bin');
-  return { kubeconfig, helm: get('HELM') ?? join(bin, 'helm'), kubectl: get('KUBECTL') ?? join(bin, 'kubectl') };
+  return { kubeconfig, helm: fromVitest.helm || get('HELM') || join(bin, 'helm'), kubectl: fromVitest.kubectl || get('KUBECTL') || join(bin, 'kubectl') };
 }
 
 export interface Kube {

@@ -35,7 +35,7 @@ export async function installRevision(s: Scene, rev: string, selector: Record<st
   await installChart('istiod', `istiod-${rev}`, s.istioNs, [`revision=${rev}`, 'profile=ambient', `trustedZtunnelName=${z}`]);
   s.releases.push(`istiod-${rev}`, z);
   const sel = Object.entries(selector).map(([key, v]) => `nodeSelector.${key.replace(/\./g, '\\.')}=${v}`);
-  await installChart('ztunnel', z, s.istioNs, [`revision=${rev}`, `resourceName=${z}`, ...sel, ...ztunnelSets], { wait: false });
+  await installChart('ztunnel', z, s.istioNs, [`revision=${rev}`, `resourceName=${z}`, `istioNamespace=${s.istioNs}`, ...sel, ...ztunnelSets], { wait: false });
   const count = s.nodes.length === 0 ? 0 : (await s.k.core.listNode({ labelSelector: Object.entries(selector).map(([a, b]) => `${a}=${b}`).join(',') })).items.length;
   await dsReady(s.k, s.istioNs, z, count);
 }

@@ -7,6 +7,10 @@ export interface Tally {
   total: number;
   byStatus: Map<number, number>;
   byHeader: Map<string, number>;
+  /** "<header value> <status>" -> count */
+  byHeaderStatus: Map<string, number>;
+  maxLatencyMs: number;
+  minLatencyMs: number;
 }
 
 function once(agent: Agent, url: URL, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined> }> {
@@ -23,17 +27,23 @@ function once(agent: Agent, url: URL, headers: Record<string, string>): Promise<
 export async function sample(url: string, n: number, opts: { header?: string; headers?: Record<string, string>; concurrency?: number } = {}): Promise<Tally> {
   const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency ?? 16 });
   const target = new URL(url);
-  const tally: Tally = { total: 0, byStatus: new Map(), byHeader: new Map() };
+  const tally: Tally = { total: 0, byStatus: new Map(), byHeader: new Map(), byHeaderStatus: new Map(), maxLatencyMs: 0, minLatencyMs: Infinity };
   let next = 0;
   const worker = async () => {
     while (next < n) {
       next++;
+      const started = performance.now();
       const r = await once(agent, target, opts.headers ?? {});
+      const ms = performance.now() - started;
+      tally.maxLatencyMs = Math.max(tally.maxLatencyMs, ms);
+      tally.minLatencyMs = Math.min(tally.minLatencyMs, ms);
       tally.total++;
       tally.byStatus.set(r.status, (tally.byStatus.get(r.status) ?? 0) + 1);
       if (opts.header) {
         const v = String(r.headers[opts.header] ?? '');
         tally.byHeader.set(v, (tally.byHeader.get(v) ?? 0) + 1);
+        const hs = `${v} ${r.status}`;
+        tally.byHeaderStatus.set(hs, (tally.byHeaderStatus.get(hs) ?? 0) + 1);
       }
     }
   };
