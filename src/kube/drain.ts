@@ -89,7 +89,7 @@ async function waitGone(client: KubeClient, node: string, uids: ReadonlySet<stri
 }
 
 function drainTimeout(node: string, timeoutMs: number, pods: readonly string[], why: readonly string[]): InfraError {
-  return new InfraError(`drain of node ${node} did not finish within ${Math.round(timeoutMs / 1000)}s: pods still there: ${pods.join(', ')}; ${why.join('; ')}`, {
+  return new InfraError(`drain of node ${node} did not finish within ${Math.round(timeoutMs / 1000)}s: pods still there: ${pods.join(', ')}. Why: ${why.join('; ')}`, {
     object: `Node ${node}`,
     fix: 'let the PodDisruptionBudget allow one more disruption (scale the workload up), pick other --canary-nodes, or raise the drain timeout',
   });

@@ -2,7 +2,7 @@ import { ApiException } from '@kubernetes/client-node';
 import { ConflictError, NotFoundError } from '../domain/conflict.js';
 import { InfraError, isCanaryError, type CanaryError, type ErrorDetails } from '../domain/errors.js';
 import { describeObject } from '../domain/kube-object.js';
-import { connectionCode, isDisruptionBudgetRefusal } from './retry.js';
+import { apiStatus, connectionCode, isDisruptionBudgetRefusal } from './retry.js';
 
 /** What a call was doing, so every error can name the verb, the resource and the object. */
 export interface CallSite {
@@ -78,15 +78,14 @@ export function objectName(site: CallSite): string {
 
 /** The apiserver's own explanation (metav1.Status.message), when it sent one. */
 export function serverMessage(err: ApiException<unknown>): string {
-  const body = err.body as { message?: unknown } | string | undefined;
-  if (typeof body === 'object' && body !== null && typeof body.message === 'string') return body.message;
-  if (typeof body === 'string' && body.length > 0 && body.length < 500) return body;
+  const message = apiStatus(err).message;
+  if (message) return message;
+  if (typeof err.body === 'string' && err.body.length > 0 && err.body.length < 300) return err.body;
   return `HTTP ${err.code}`;
 }
 
 function disruptionCause(err: ApiException<unknown>): string {
-  const causes = (err.body as { details?: { causes?: { reason?: string; message?: string }[] } }).details?.causes ?? [];
-  return causes.find((c) => c.reason === 'DisruptionBudget')?.message ?? serverMessage(err);
+  return (apiStatus(err).details?.causes ?? []).find((c) => c.reason === 'DisruptionBudget')?.message ?? serverMessage(err);
 }
 
 /** Turns a failure of one call into the CanaryError the user sees (exit codes from the class). */

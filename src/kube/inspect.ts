@@ -14,8 +14,21 @@ export const CNI_DAEMONSET = 'istio-cni-node';
 export class KubeClusterReader implements ClusterReader {
   constructor(private readonly client: KubeClient) {}
 
-  /** Every read starts at once; the first failure (e.g. an unreachable cluster) fails the whole look. */
+  /**
+   * Every read starts at once; the first failure (an unreachable cluster, say) fails the
+   * whole look and cancels the reads still retrying, so the error comes back at once.
+   */
   async inspect(query: InspectQuery, signal: AbortSignal): Promise<ClusterFacts> {
+    const first = new AbortController();
+    try {
+      return await this.readAll(query, AbortSignal.any([signal, first.signal]));
+    } catch (err) {
+      first.abort(err);
+      throw err;
+    }
+  }
+
+  private async readAll(query: InspectQuery, signal: AbortSignal): Promise<ClusterFacts> {
     const ns = query.istioNamespace;
     const [serverVersion, nodes, namespaces, istiods, daemonSets, crds, route, gateway, releases] = await Promise.all([
       this.serverVersion(signal),

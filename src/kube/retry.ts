@@ -35,12 +35,30 @@ export function connectionCode(err: unknown): string | undefined {
   return e.cause === undefined || e.cause === err ? undefined : connectionCode(e.cause);
 }
 
+/** The metav1.Status an error response carries; some client paths hand it over as unparsed JSON text. */
+export interface ApiStatus {
+  readonly message?: string;
+  readonly reason?: string;
+  readonly details?: { readonly causes?: readonly { readonly reason?: string; readonly message?: string }[] };
+}
+
+export function apiStatus(err: ApiException<unknown>): ApiStatus {
+  if (typeof err.body === 'string') {
+    try {
+      const parsed = JSON.parse(err.body) as unknown;
+      return typeof parsed === 'object' && parsed !== null ? (parsed as ApiStatus) : {};
+    } catch {
+      return {};
+    }
+  }
+  return typeof err.body === 'object' && err.body !== null ? (err.body as ApiStatus) : {};
+}
+
 /** A 429 from the Eviction API means a PodDisruptionBudget said no: waiting for it is the drain's job. */
 export function isDisruptionBudgetRefusal(err: unknown): boolean {
   if (!(err instanceof ApiException) || err.code !== 429) return false;
-  const causes = (err.body as { details?: { causes?: { reason?: string }[] } } | undefined)?.details?.causes ?? [];
-  const message = String((err.body as { message?: unknown } | undefined)?.message ?? '');
-  return causes.some((c) => c.reason === 'DisruptionBudget') || message.includes('disruption budget');
+  const status = apiStatus(err);
+  return (status.details?.causes ?? []).some((c) => c.reason === 'DisruptionBudget') || (status.message ?? '').includes('disruption budget');
 }
 
 export function classify(err: unknown): Classification {

@@ -1,4 +1,5 @@
 import { PatchStrategy, type KubernetesObject } from '@kubernetes/client-node';
+import { ConflictError } from '../domain/conflict.js';
 import { InfraError, OwnershipError } from '../domain/errors.js';
 import { describeObject, type KubeObject } from '../domain/kube-object.js';
 import { isOwned, MANAGED_BY, MANAGER, REV } from '../mesh/labels.js';
@@ -94,7 +95,12 @@ export class KubeWorkloadOps implements WorkloadOps {
         fix: `if it is a leftover you want gone, delete it yourself (kubectl delete namespace ${name}); otherwise name another canary namespace`,
       });
     }
-    await orUndefined(this.client.call(site('delete', 'Namespace', undefined, name), signal, () => this.client.core.deleteNamespace({ name })));
+    // A second delete of a terminating namespace is a 409; it is already on its way out.
+    if (ns.metadata?.deletionTimestamp === undefined) {
+      await orUndefined(this.client.call(site('delete', 'Namespace', undefined, name), signal, () => this.client.core.deleteNamespace({ name }))).catch((err: unknown) => {
+        if (!(err instanceof ConflictError)) throw err;
+      });
+    }
     try {
       await pollUntil(async () => ((await read()) === undefined ? done(undefined) : notYet<undefined>('still terminating')), this.poll(timeoutMs, signal));
     } catch (err) {

@@ -55,7 +55,7 @@ export class LeaseRunLock implements RunLock {
       }
       return this.write('update', this.claim(current, holder), signal);
     });
-    return new Renewal(this, holder, lease, renewInterval(this.durationSeconds), this.durationSeconds * 1000, this.now);
+    return new Renewal(this, holder, lease, this.o.renewEveryMs ?? renewInterval(this.durationSeconds), this.durationSeconds * 1000, this.now);
   }
 
   /** Our claim: a new holder gets a fresh acquireTime and a transition; the same holder just renews. */
