@@ -93,7 +93,8 @@ export class KubeClusterReader implements ClusterReader {
   private async custom<T>(kind: 'HTTPRoute' | 'Gateway', ref: { namespace: string; name: string }, signal: AbortSignal): Promise<T> {
     const spec = { apiVersion: `${GATEWAY_API_GROUP}/v1`, kind, metadata: { name: ref.name, namespace: ref.namespace } };
     const read = await this.client.call(site('get', kind, ref.namespace, ref.name), signal, () => this.client.objects.read<KubernetesObject>(spec));
-    return read as unknown as T;
+    // Plain JSON, as the RouteStore returns it: client models carry Dates and class instances.
+    return JSON.parse(JSON.stringify(read)) as T;
   }
 
   private async releases(namespace: string, signal: AbortSignal) {

@@ -74,6 +74,26 @@ describe('WorkloadOps against the real apiserver', () => {
     expect(await versions()).toEqual(before);
   });
 
+  it('applies the run’s own objects (a namespace, a ReferenceGrant) idempotently', async () => {
+    const name = `it-applied-${id}`;
+    cleanups.push(async () => void (await client.core.deleteNamespace({ name }).catch(() => undefined)));
+    const objects = [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: { ...OWNED, 'istio.io/dataplane-mode': 'ambient' } } },
+      {
+        apiVersion: 'gateway.networking.k8s.io/v1beta1',
+        kind: 'ReferenceGrant',
+        metadata: { name: 'from-routes', namespace: name, labels: { ...OWNED } },
+        spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: stable }], to: [{ group: '', kind: 'Service' }] },
+      },
+    ];
+    await ports.workloads.apply(objects, never);
+    const grant = () => client.objects.read({ apiVersion: 'gateway.networking.k8s.io/v1beta1', kind: 'ReferenceGrant', metadata: { name: 'from-routes', namespace: name } });
+    const first = await grant();
+    await ports.workloads.apply(objects, never);
+    expect((await grant()).metadata?.resourceVersion).toBe(first.metadata?.resourceVersion);
+    expect((await client.core.readNamespace({ name })).metadata?.labels).toMatchObject({ ...OWNED, 'istio.io/dataplane-mode': 'ambient' });
+  });
+
   it('refuses to apply an object without our label, writing nothing', async () => {
     const mine = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'mine', namespace: canary, labels: { ...OWNED } } };
     const foreign = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'foreign', namespace: canary } };
