@@ -28,6 +28,7 @@ export class Reconciler {
   private readonly clock = new FaultClock();
   private readonly states: StateLog;
   private timer: NodeJS.Timeout | undefined;
+  private lastSlowLog = 0;
 
   constructor(
     private readonly caches: Caches,
@@ -53,6 +54,7 @@ export class Reconciler {
 
   private run(): void {
     if (!this.caches.allSynced()) return;
+    const started = performance.now();
     const world = buildWorld(this.caches, this.clock);
     const now = new Date().toISOString();
     this.addresses = assignAddresses([...world.gateways.values()], this.addresses);
@@ -68,6 +70,14 @@ export class Reconciler {
       }
     }
     this.describe(world, plan);
+    this.reportSlow(performance.now() - started, world);
+  }
+
+  /** Status writes are meant to follow a change within ~100 ms: say when a pass alone is slow. */
+  private reportSlow(ms: number, world: World): void {
+    if (ms < 50 || Date.now() - this.lastSlowLog < 10_000) return;
+    this.lastSlowLog = Date.now();
+    this.log(`slow reconcile: ${ms.toFixed(0)} ms (${world.gateways.size} gateways, ${world.routes.length} routes, ${world.ztunnels.length} ztunnel pods, ${world.endpoints.size} services)`);
   }
 
   /** Skip a write already sent for this cached version, or one that changes nothing. */
