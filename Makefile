@@ -39,3 +39,4 @@ clean: ## remove build output (not the cluster's caches)
 -include test/cluster/cluster.mk
 -include test/cluster/sim/sim.mk
 -include test/cluster/demo/demo.mk
+-include bench/bench.mk

@@ -42,7 +42,8 @@ declare module 'autocannon' {
     }
 
     interface Result {
-      totalCompletedRequests: number;
+      /** Aggregated (the default): completed requests in `total`. */
+      requests: { total: number; average: number };
       errors: number;
       timeouts: number;
       non2xx: number;

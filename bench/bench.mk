@@ -1,0 +1,21 @@
+# `make bench`: the step judge's benchmarks (issue 4). They print figures; they are not
+# timed tests and never fail a build on a missed target. Included by the root Makefile.
+# Knobs: BENCH_TARGET=local (throughput without the cluster), BENCH_SECONDS, BENCH_ROUNDS,
+# BENCH_RUNS, BENCH_BAKE_S.
+TSX := npx --no-install tsx
+
+.PHONY: bench-typecheck bench-throughput bench-false-aborts bench-breach
+
+bench: bench-throughput bench-false-aborts bench-breach ## benchmarks: load throughput vs wrk, false aborts, breach -> revert (prints figures)
+
+bench-typecheck: $(NODE_MODULES)
+	@npx --no-install tsc -p bench/tsconfig.json --noEmit
+
+bench-throughput: bench-typecheck ## autocannon with attribution vs wrk on the same target (ratio; target >= 0.8)
+	@$(TSX) bench/throughput.ts
+
+bench-false-aborts: bench-typecheck ## 30 healthy bakes, 0.1% background errors under a 0.5% budget (target: 0 aborts)
+	@$(TSX) bench/false-aborts.ts
+
+bench-breach: build bench-typecheck ## fault onset -> route back at 100% stable, 10 upgrades on the local cluster (target: median <= 2 s)
+	@$(TSX) bench/breach-revert.ts
