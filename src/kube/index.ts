@@ -1,7 +1,7 @@
-import { KubeRouteStore } from '../routing/store.js';
+import { KubeRouteStore } from './route-store.js';
 import type { RouteStore } from '../routing/ports.js';
-import { ConfigMapRunStore } from '../state/configmap-store.js';
-import { LeaseRunLock, type LeaseLockOptions } from '../state/lease-lock.js';
+import { ConfigMapRunStore } from './run-store.js';
+import { LeaseRunLock, type LeaseLockOptions } from './lease-lock.js';
 import type { RunLock, RunStore } from '../state/ports.js';
 import { createKubeClient, type KubeClient, type KubeOptions } from './client.js';
 import { KubeClusterReader } from './inspect.js';

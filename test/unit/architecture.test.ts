@@ -36,26 +36,6 @@ const PURE_PACKAGES = new Set(['yaml']);
 /** Packages that talk to the outside world: only cli/ and the port implementations use them. */
 const IO_PACKAGES = /^(execa|autocannon|@kubernetes\/client-node|node:(fs|fs\/promises|child_process|net|http|https|dns|readline.*))$/;
 
-/**
- * Port implementations that use another port's implementation. They break the rule (a port
- * folder may use another port folder's ports.ts only) and are listed so that the list can
- * only shrink: the Kubernetes-backed RouteStore, run-record store and lease reach into
- * kube/'s client, errors and retry, and kube/index.ts builds them. Fix: move the shared
- * transport (client.ts, errors.ts, retry.ts) behind kube/ports.ts, or move the stores into
- * kube/ with routing/ and state/ keeping only their interfaces.
- */
-const KNOWN_VIOLATIONS = [
-  'src/kube/index.ts -> src/routing/store.ts',
-  'src/kube/index.ts -> src/state/configmap-store.ts',
-  'src/kube/index.ts -> src/state/lease-lock.ts',
-  'src/routing/store.ts -> src/kube/client.ts',
-  'src/routing/store.ts -> src/kube/errors.ts',
-  'src/state/configmap-store.ts -> src/kube/client.ts',
-  'src/state/configmap-store.ts -> src/kube/errors.ts',
-  'src/state/lease-lock.ts -> src/kube/client.ts',
-  'src/state/lease-lock.ts -> src/kube/errors.ts',
-  'src/state/lease-lock.ts -> src/kube/retry.ts',
-];
 
 interface SourceFile {
   readonly path: string;
@@ -125,10 +105,7 @@ describe('architecture', () => {
       const why = layerViolation(from, to);
       return why ? [`${from.path} -> ${to}`] : [];
     });
-    const unexpected = found.filter((v) => !KNOWN_VIOLATIONS.includes(v));
-    expect(unexpected, `new layer violations:\n${unexpected.map((v) => `${v}: ${layerViolation(files.find((f) => f.path === v.split(' -> ')[0]) as SourceFile, v.split(' -> ')[1] as string)}`).join('\n')}`).toEqual([]);
-    // The known list shrinks when one is fixed; keep it exact so fixes are recorded.
-    expect(KNOWN_VIOLATIONS.filter((v) => !found.includes(v)), 'fixed: remove these from KNOWN_VIOLATIONS').toEqual([]);
+    expect(found, `layer violations:\n${found.map((v) => `${v}: ${layerViolation(files.find((f) => f.path === v.split(' -> ')[0]) as SourceFile, v.split(' -> ')[1] as string)}`).join('\n')}`).toEqual([]);
   });
 
   it('keeps every relative import inside src/ and never imports test code', () => {

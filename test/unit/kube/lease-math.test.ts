@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instant, isExpired, leaseExpiry, mayAcquire, renewInterval } from '../../../src/state/lease-math.js';
+import { instant, isExpired, leaseExpiry, mayAcquire, renewInterval } from '../../../src/kube/lease-math.js';
 
 const t0 = Date.parse('2026-03-01T10:00:00Z');
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InfraError } from '../../../src/domain/errors.js';
 import type { RunRecord } from '../../../src/domain/run-record.js';
-import { chooseLatest, decodeRecord, encodeRecord } from '../../../src/state/record-codec.js';
+import { chooseLatest, decodeRecord, encodeRecord } from '../../../src/kube/record-codec.js';
 
 function record(id: string, startedAt: string, outcome: RunRecord['outcome'] = 'running'): RunRecord {
   return {

@@ -2,10 +2,10 @@ import { V1MicroTime, type V1Lease } from '@kubernetes/client-node';
 import { InfraError, LockedError } from '../domain/errors.js';
 import { describeObject } from '../domain/kube-object.js';
 import { OWNED } from '../mesh/labels.js';
-import type { KubeClient } from '../kube/client.js';
-import { orUndefined, site } from '../kube/errors.js';
-import { retryOnConflict } from '../kube/retry.js';
-import type { HeldLock, RunLock } from './ports.js';
+import type { KubeClient } from './client.js';
+import { orUndefined, site } from './errors.js';
+import { retryOnConflict } from './retry.js';
+import type { HeldLock, RunLock } from '../state/ports.js';
 import { instant, isExpired, leaseExpiry, mayAcquire, renewInterval } from './lease-math.js';
 
 export const LEASE_NAME = 'ambient-canary';

@@ -3,7 +3,7 @@ import { InfraError } from '../domain/errors.js';
 import { describeObject } from '../domain/kube-object.js';
 import { RUN_RECORD_SCHEMA, type RunRecord } from '../domain/run-record.js';
 import { OWNED, RUN_LABEL } from '../mesh/labels.js';
-import type { StoredRun } from './ports.js';
+import type { StoredRun } from '../state/ports.js';
 
 /** Pure mapping between a run record and the ConfigMap that holds it. */
 

@@ -3,9 +3,9 @@ import { InfraError } from '../domain/errors.js';
 import { describeObject } from '../domain/kube-object.js';
 import type { RunRecord } from '../domain/run-record.js';
 import { MANAGED_BY, MANAGER, RUN_LABEL } from '../mesh/labels.js';
-import type { KubeClient } from '../kube/client.js';
-import { orUndefined, site } from '../kube/errors.js';
-import type { RunStore, StoredRun } from './ports.js';
+import type { KubeClient } from './client.js';
+import { orUndefined, site } from './errors.js';
+import type { RunStore, StoredRun } from '../state/ports.js';
 import { chooseLatest, configMapName, decodeRecord, encodeRecord } from './record-codec.js';
 
 export interface RunStoreOptions {

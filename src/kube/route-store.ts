@@ -3,9 +3,9 @@ import { NotFoundError } from '../domain/conflict.js';
 import { InfraError, InputError } from '../domain/errors.js';
 import { describeObject } from '../domain/kube-object.js';
 import { GATEWAY_API_GROUP, type HTTPRoute, type RouteRule } from '../gateway-api/types.js';
-import { FIELD_MANAGER, type KubeClient } from '../kube/client.js';
-import { site } from '../kube/errors.js';
-import type { RouteStore } from './ports.js';
+import { FIELD_MANAGER, type KubeClient } from './client.js';
+import { site } from './errors.js';
+import type { RouteStore } from '../routing/ports.js';
 
 export const HTTPROUTE_API_VERSION = `${GATEWAY_API_GROUP}/v1`;
 
