@@ -1,6 +1,7 @@
 // Watches every kind the simulator reads, through client-node informers that keep their own
 // caches; the simulator only learns "something changed" and rebuilds its model from the caches.
 // An informer that fails (apiserver restart, CRD not installed yet) is restarted after a pause.
+// Nodes are not watched: their heartbeats would wake the loop for nothing (pods carry nodeName).
 
 import {
   AppsV1Api,
@@ -16,7 +17,6 @@ import {
   type V1Deployment,
   type V1EndpointSlice,
   type V1Namespace,
-  type V1Node,
   type V1Pod,
   type V1Service,
 } from '@kubernetes/client-node';
@@ -24,7 +24,6 @@ import type { Gateway, GatewayClass, HTTPRoute, ReferenceGrant } from '../model/
 
 export interface Kinds {
   namespaces: V1Namespace;
-  nodes: V1Node;
   pods: V1Pod;
   services: V1Service;
   endpointslices: V1EndpointSlice;
@@ -50,7 +49,6 @@ function specs(kc: KubeConfig): Record<KindName, { path: string; list: Lister; l
   });
   return {
     namespaces: { path: '/api/v1/namespaces', list: () => core.listNamespace() },
-    nodes: { path: '/api/v1/nodes', list: () => core.listNode() },
     pods: { path: '/api/v1/pods', list: () => core.listPodForAllNamespaces() },
     services: { path: '/api/v1/services', list: () => core.listServiceForAllNamespaces() },
     endpointslices: { path: '/apis/discovery.k8s.io/v1/endpointslices', list: () => disc.listEndpointSliceForAllNamespaces() },
