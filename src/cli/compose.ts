@@ -11,13 +11,14 @@ import { GatewayApiRouter } from '../routing/router.js';
 
 export interface Environment {
   readonly env: NodeJS.ProcessEnv;
+  readonly version: string;
   readonly pid: number;
   readonly say: (line: string) => void;
 }
 
 /** The composition root: the only place that builds real implementations of the ports. */
 export function composePorts(config: RunConfig, plan: Plan, environment: Environment): Ports {
-  const kube = createKubePorts({ kubeconfig: config.kube.kubeconfig, context: config.kube.context, onRetry: environment.say });
+  const kube = createKubePorts({ kubeconfig: config.kube.kubeconfig, context: config.kube.context, onRetry: environment.say, toolVersion: environment.version });
   const helm = new ExecaHelmRunner({ bin: config.istio.helmBinary, kubeconfig: config.kube.kubeconfig, context: config.kube.context });
   const router = new GatewayApiRouter({ store: kube.routeStore(config.route), context: plan.route.context, timeoutMs: config.timeouts.rolloutMs });
   const actor = { host: hostname(), ciJob: ciJob(environment.env) };

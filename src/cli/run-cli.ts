@@ -61,7 +61,7 @@ export async function runCli(args: readonly string[], io: CliIo, signals: Signal
       io.stdout(`${verbHelp(v)}\n`);
       return 0;
     }
-    return await command({ settings, io, signal: controller.signal });
+    return await command({ settings, io, signal: controller.signal, version });
   } catch (error) {
     const { text, exitCode } = formatError(error);
     io.stderr(`${text}\n`);

@@ -5,6 +5,7 @@ import type { KubeClient } from './client.js';
 import { DisruptionBudgetError, site } from './errors.js';
 import { done, notYet, pollUntil, PollTimeout, systemClock, type Clock } from './poll.js';
 import type { DrainReport } from './ports.js';
+import { DATAPLANE_MODE } from '../mesh/labels.js';
 
 export interface DrainOptions {
   readonly timeoutMs: number;
@@ -19,29 +20,47 @@ export function podName(pod: V1Pod): string {
   return `${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`;
 }
 
-/** kubectl drain leaves DaemonSet pods (their controller ignores cordons) and static (mirror) pods. */
-export function drainSkips(pod: V1Pod): boolean {
+/**
+ * Which pods stay. Like kubectl drain: DaemonSet pods (their controller ignores cordons)
+ * and static (mirror) pods. Unlike it: pods outside the ambient mesh, because a node's
+ * ztunnel swap does not touch them — evicting them would only add disruption (and a
+ * single-replica istiod's PodDisruptionBudget would block the drain for nothing).
+ */
+export function drainSkips(pod: V1Pod, ambientNamespaces: ReadonlySet<string>): boolean {
   const daemon = (pod.metadata?.ownerReferences ?? []).some((o) => o.controller === true && o.kind === 'DaemonSet');
-  return daemon || pod.metadata?.annotations?.[MIRROR_ANNOTATION] !== undefined;
+  return daemon || pod.metadata?.annotations?.[MIRROR_ANNOTATION] !== undefined || !inAmbientMesh(pod, ambientNamespaces);
+}
+
+/** Enrolled by its own label, or by its namespace's unless the pod opts out with `none`. */
+export function inAmbientMesh(pod: V1Pod, ambientNamespaces: ReadonlySet<string>): boolean {
+  const own = pod.metadata?.labels?.[DATAPLANE_MODE];
+  if (own !== undefined) return own === 'ambient';
+  return ambientNamespaces.has(pod.metadata?.namespace ?? '');
 }
 
 type Eviction = { readonly pod: string; readonly blockedBy: string | undefined };
 
 /**
- * Evicts every pod but DaemonSet and mirror pods through the Eviction API, so
+ * Evicts every pod of the ambient mesh on the node but DaemonSet and mirror pods through
+ * the Eviction API, so
  * PodDisruptionBudgets hold: a refusal (429) is retried until the deadline. Then waits until
  * the evicted pods are gone. At the deadline, names the pods still there and what blocks them.
  */
 export async function drainNode(client: KubeClient, node: string, o: DrainOptions, signal: AbortSignal): Promise<DrainReport> {
   const clock = o.clock ?? systemClock;
   const deadline = clock.now() + o.timeoutMs;
-  const pods = await podsOn(client, node, signal);
-  const evict = pods.filter((p) => !drainSkips(p));
+  const [pods, ambient] = await Promise.all([podsOn(client, node, signal), ambientNamespaces(client, signal)]);
+  const evict = pods.filter((p) => !drainSkips(p, ambient));
   const results = await Promise.all(evict.map((p) => evictUntil(client, p, deadline, o, signal)));
   const blocked = results.filter((r) => r.blockedBy !== undefined);
   if (blocked.length > 0) throw drainTimeout(node, o.timeoutMs, blocked.map((b) => b.pod), blocked.map((b) => `${b.pod}: ${b.blockedBy}`));
   await waitGone(client, node, new Set(evict.map((p) => p.metadata?.uid ?? '')), deadline, o, signal);
-  return { evicted: evict.map(podName), skipped: pods.filter(drainSkips).map(podName) };
+  return { evicted: evict.map(podName), skipped: pods.filter((p) => drainSkips(p, ambient)).map(podName) };
+}
+
+async function ambientNamespaces(client: KubeClient, signal: AbortSignal): Promise<Set<string>> {
+  const list = await client.call(site('list', 'Namespace'), signal, () => client.core.listNamespace({ labelSelector: `${DATAPLANE_MODE}=ambient` }));
+  return new Set(list.items.map((n) => n.metadata?.name ?? ''));
 }
 
 async function podsOn(client: KubeClient, node: string, signal: AbortSignal): Promise<V1Pod[]> {

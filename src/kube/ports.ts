@@ -14,7 +14,7 @@ export interface ClusterReader {
 
 export interface DrainReport {
   readonly evicted: readonly string[];
-  /** DaemonSet and mirror pods stay, as kubectl drain leaves them. */
+  /** DaemonSet and mirror pods stay, as kubectl drain leaves them, and pods outside the mesh. */
   readonly skipped: readonly string[];
 }
 
@@ -26,9 +26,10 @@ export interface NodeOps {
   label(node: string, key: string, value: string | null, signal: AbortSignal): Promise<void>;
   cordon(node: string, unschedulable: boolean, signal: AbortSignal): Promise<void>;
   /**
-   * Evicts every pod but DaemonSet and mirror pods through the Eviction API (so
-   * PodDisruptionBudgets hold: a refused eviction is retried until the deadline) and waits
-   * until they are gone.
+   * Moves the ambient mesh off a node: evicts every pod enrolled in ambient (by its own or
+   * its namespace's label) but DaemonSet and mirror pods, through the Eviction API (so
+   * PodDisruptionBudgets hold: a refused eviction is retried until the deadline), and waits
+   * until they are gone. Pods outside the mesh stay: a ztunnel swap does not touch them.
    */
   drain(node: string, timeoutMs: number, signal: AbortSignal): Promise<DrainReport>;
 }

@@ -1,3 +1,4 @@
+import type { Environment } from '../compose.js';
 import type { CliIo } from '../io.js';
 import type { Settings } from '../settings.js';
 
@@ -7,6 +8,12 @@ export interface CommandContext {
   readonly io: CliIo;
   /** Aborted with an InterruptedError on the first Ctrl-C or SIGTERM. */
   readonly signal: AbortSignal;
+  readonly version: string;
+}
+
+/** What the composition root needs from the process: environment, pid, version, a log line. */
+export function environmentOf(ctx: Pick<CommandContext, 'io' | 'version'>): Environment {
+  return { env: ctx.io.env, pid: ctx.io.pid, version: ctx.version, say: (line) => ctx.io.stderr(`${line}\n`) };
 }
 
 export type Command = (ctx: CommandContext) => Promise<number>;

@@ -5,13 +5,14 @@ import { composePorts } from '../compose.js';
 import { printData } from '../io.js';
 import { settingsToConfig } from '../settings.js';
 import { valuesFiles } from '../values-files.js';
-import { kubeEnv, type Command } from './context.js';
+import { environmentOf, kubeEnv, type Command } from './context.js';
 
 /** `canary doctor`: the preflight checks as a report. Exit 0 when nothing fails, 2 otherwise. */
-export const doctorCommand: Command = async ({ settings, io, signal }) => {
+export const doctorCommand: Command = async (ctx) => {
+  const { settings, io, signal } = ctx;
   const config = settingsToConfig(settings, true, kubeEnv(io));
   const plan = buildPlan(config, valuesFiles(config, io.cwd));
-  const ports = composePorts(config, plan, { env: io.env, pid: io.pid, say: (line) => io.stderr(`${line}\n`) });
+  const ports = composePorts(config, plan, environmentOf(ctx));
   const checked = await checkCluster(config, plan, ports, signal);
   const failed = failures(checked.results).length;
   const report = { ok: failed === 0, kubernetes: checked.facts.serverVersion, helm: checked.helm, canaryNodes: checked.canaryNodes, gatewayUrl: checked.gatewayUrl || undefined, checks: checked.results };

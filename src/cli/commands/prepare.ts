@@ -6,16 +6,17 @@ import { buildPlan } from '../../plan/build.js';
 import { composePorts } from '../compose.js';
 import { progressMode } from '../io.js';
 import { settingsToConfig } from '../settings.js';
-import { kubeEnv, type Command } from './context.js';
+import { environmentOf, kubeEnv, type Command } from './context.js';
 
 /**
  * `canary prepare`: the one-time pinning of the stable ztunnel. It restarts every stable
  * ztunnel pod, so it says so and asks (or takes --yes); --dry-run only shows it.
  */
-export const prepareCommand: Command = async ({ settings, io, signal }) => {
+export const prepareCommand: Command = async (ctx) => {
+  const { settings, io, signal } = ctx;
   if (!('from' in settings.values)) throw new InputError([{ path: '--from', message: 'is required: the revision whose ztunnel to pin, for example --from 1.29.6' }]);
   const config = settingsToConfig(settings, false, kubeEnv(io));
-  const ports = composePorts(config, buildPlan(config, {}), { env: io.env, pid: io.pid, say: (line) => io.stderr(`${line}\n`) });
+  const ports = composePorts(config, buildPlan(config, {}), environmentOf(ctx));
   const plan = await preparePlan(config, ports, signal);
   if (plan.alreadyPinned) {
     io.stdout(`ztunnel ${plan.daemonSet} is already pinned by a nodeSelector or node affinity; nothing to do.\n`);

@@ -7,7 +7,7 @@ import { composePorts } from '../compose.js';
 import { printData, progressMode } from '../io.js';
 import { RESULT } from '../messages.js';
 import { selectRun } from '../run-select.js';
-import type { Command, CommandContext } from './context.js';
+import { environmentOf, type Command, type CommandContext } from './context.js';
 import type { RunRecord } from '../../domain/run-record.js';
 import type { SelectedRun } from '../run-select.js';
 
@@ -21,7 +21,7 @@ export const statusCommand: Command = async ({ settings, io, signal }) => {
 async function onRecordedRun(ctx: CommandContext, act: (run: SelectedRun, options: Parameters<typeof step>[0]) => Promise<RunRecord>, message: (r: RunRecord) => string): Promise<number> {
   const { settings, io, signal } = ctx;
   const run = await selectRun(settings, io, signal);
-  const ports = composePorts(run.config, run.plan, { env: io.env, pid: io.pid, say: (line) => io.stderr(`${line}\n`) });
+  const ports = composePorts(run.config, run.plan, environmentOf(ctx));
   const progress = progressMode(io, run.config.output);
   const record = await act(run, { config: run.config, plan: run.plan, ports, signal, progress });
   printData(io, run.config.output, record, () => `${statusTable(record)}\n${message(record)}\n`);

@@ -10,13 +10,14 @@ import { printData, progressMode } from '../io.js';
 import { RESULT } from '../messages.js';
 import { settingsToConfig } from '../settings.js';
 import { valuesFiles } from '../values-files.js';
-import { kubeEnv, type Command } from './context.js';
+import { environmentOf, kubeEnv, type Command } from './context.js';
 
 /** `canary upgrade`: the whole procedure; `--dry-run` checks the cluster and prints the plan. */
-export const upgradeCommand: Command = async ({ settings, io, signal }) => {
+export const upgradeCommand: Command = async (ctx) => {
+  const { settings, io, signal } = ctx;
   const config = settingsToConfig(settings, true, kubeEnv(io));
   const plan = buildPlan(config, valuesFiles(config, io.cwd));
-  const ports = composePorts(config, plan, { env: io.env, pid: io.pid, say: (line) => io.stderr(`${line}\n`) });
+  const ports = composePorts(config, plan, environmentOf(ctx));
   const progress = progressMode(io, config.output);
   if (config.dryRun) {
     let nodes: readonly string[] = [];

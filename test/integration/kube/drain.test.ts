@@ -10,9 +10,10 @@ const key = `it.ambient-canary.dev/drain-${id}`;
 const taint = { key, value: 'canary', effect: 'NoSchedule' } as const;
 const cleanups: (() => Promise<void>)[] = [];
 const name = `it-drain-${id}`;
+const outside = `it-drain-outside-${id}`;
 
-async function podsOnNode(): Promise<string[]> {
-  const pods = await client.core.listNamespacedPod({ namespace });
+async function podsOnNode(ns = namespace): Promise<string[]> {
+  const pods = await client.core.listNamespacedPod({ namespace: ns });
   return pods.items.filter((p) => p.spec?.nodeName === name && !p.metadata?.deletionTimestamp).map((p) => p.metadata?.name ?? '');
 }
 
@@ -20,10 +21,14 @@ beforeAll(async () => {
   // The node's own taint keeps other tests' pods off it; ours tolerate it.
   const isolation = { key: `${key}-isolated`, value: 'yes', effect: 'NoSchedule' };
   cleanups.push(await createFakeNode(client, name, isolation));
-  cleanups.push(await createNamespace(client, namespace, true));
+  cleanups.push(await createNamespace(client, namespace, true, { 'istio.io/dataplane-mode': 'ambient' }));
+  cleanups.push(await createNamespace(client, outside, true));
   const tolerations = [{ key: isolation.key, operator: 'Exists', effect: 'NoSchedule' }];
-  await client.objects.create(deployment(namespace, 'web', 2, { nodeSelector: { 'kubernetes.io/hostname': name }, tolerations, terminationGracePeriodSeconds: 0 }));
+  const pinned = { nodeSelector: { 'kubernetes.io/hostname': name }, tolerations, terminationGracePeriodSeconds: 0 };
+  await client.objects.create(deployment(namespace, 'web', 2, pinned));
+  await client.objects.create(deployment(outside, 'batch', 1, pinned));
   await ports.workloads.waitRollout(namespace, 90_000, never);
+  await ports.workloads.waitRollout(outside, 90_000, never);
   // Then the canary taint, as a canary node gets before its drain: replacements cannot come back.
   await ports.nodes.taint(name, taint, never);
   await client.call(site('create', 'PodDisruptionBudget', namespace, 'web'), never, () =>
@@ -55,5 +60,13 @@ describe('drain against the real apiserver', () => {
     expect(report.evicted).toEqual(expect.arrayContaining(before.map((p) => `${namespace}/${p}`)));
     // The replacements cannot come back: the node is tainted against them.
     expect(await podsOnNode()).toEqual([]);
+  });
+
+  it('leaves pods outside the ambient mesh where they are: the ztunnel swap does not touch them', async () => {
+    const stay = await podsOnNode(outside);
+    expect(stay).toHaveLength(1);
+    const report = await ports.nodes.drain(name, 30_000, never);
+    expect(report.skipped).toEqual(expect.arrayContaining(stay.map((p) => `${outside}/${p}`)));
+    expect(await podsOnNode(outside)).toEqual(stay);
   });
 });

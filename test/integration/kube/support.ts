@@ -24,8 +24,8 @@ export function suffix(): string {
 }
 
 /** A namespace of the test's own; `owned` adds our ownership label. Returns a cleanup. */
-export async function createNamespace(client: KubeClient, name: string, owned = true): Promise<() => Promise<void>> {
-  const labels: Record<string, string> = owned ? { ...OWNED } : { 'it.ambient-canary.dev/test': 'true' };
+export async function createNamespace(client: KubeClient, name: string, owned = true, extra: Record<string, string> = {}): Promise<() => Promise<void>> {
+  const labels: Record<string, string> = { ...(owned ? { ...OWNED } : { 'it.ambient-canary.dev/test': 'true' }), ...extra };
   await client.call(site('create', 'Namespace', undefined, name), never, () => client.core.createNamespace({ body: { metadata: { name, labels } } }));
   return async () => {
     await client.core.deleteNamespace({ name }).catch(() => undefined);
