@@ -4,7 +4,7 @@ import { canaryTaint } from '../plan/manifests.js';
 import { ztunnelRelease } from '../mesh/charts.js';
 import type { Reporter, RunContext } from './context.js';
 import { inspectQuery } from './preflight.js';
-import { logEvent, updateRecord } from './record.js';
+import { addEvent, updateRecord } from './record.js';
 
 /**
  * The new revision takes over: the route keeps only the canary backends, the Gateway is
@@ -22,7 +22,10 @@ export async function promote(ctx: RunContext, report: Reporter): Promise<void> 
   for (const node of ctx.stored.record.canaryNodes) await ports.nodes.untaint(node.name, canaryTaint(config), signal);
   report.say('canary taint removed: the canary nodes are ordinary mesh nodes now');
   await removeStableReleases(ctx, report);
-  await logEvent(ctx, `promoted to ${config.to.name}`);
+  await updateRecord(ctx, (r) => {
+    r.reason = undefined;
+    addEvent(ctx, r, `promoted to ${config.to.name}`);
+  });
 }
 
 async function removeStableNamespace(ctx: RunContext, report: Reporter): Promise<void> {

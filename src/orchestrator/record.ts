@@ -53,14 +53,9 @@ export async function updateRecord(ctx: RunContext, change: (r: RunRecord) => vo
   }
 }
 
-/** Appends an event (kept to the newest MAX_EVENTS) and saves. */
-export function logEvent(ctx: RunContext, message: string, signal?: AbortSignal): Promise<RunRecord> {
-  return updateRecord(
-    ctx,
-    (r) => {
-      r.events.push({ at: ctx.ports.clock().toISOString(), message });
-      if (r.events.length > MAX_EVENTS) r.events.splice(0, r.events.length - MAX_EVENTS);
-    },
-    signal,
-  );
+/** Appends an event to a record being changed (kept to the newest MAX_EVENTS). */
+export function addEvent(ctx: RunContext, r: RunRecord, message: string): void {
+  r.events.push({ at: ctx.ports.clock().toISOString(), message });
+  if (r.events.length > MAX_EVENTS) r.events.splice(0, r.events.length - MAX_EVENTS);
 }
+

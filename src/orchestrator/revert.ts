@@ -5,7 +5,7 @@ import { canaryTaint } from '../plan/manifests.js';
 import { formatInvocation } from '../domain/helm-invocation.js';
 import type { Reporter, RunContext } from './context.js';
 import { inspectQuery } from './preflight.js';
-import { logEvent, updateRecord } from './record.js';
+import { addEvent, updateRecord } from './record.js';
 import { revertSteps, type RevertStep } from './revert-plan.js';
 
 /**
@@ -24,10 +24,10 @@ export async function revert(ctx: RunContext, report: Reporter, outcome: Outcome
     (r) => {
       r.outcome = outcome;
       r.reason = reason;
+      addEvent(ctx, r, `${outcome}: ${reason}`);
     },
     signal,
   );
-  await logEvent(ctx, `${outcome}: ${reason}`, signal);
 }
 
 /** The first thing any failure does once traffic may have moved: 100% stable, verified. */
@@ -36,7 +36,14 @@ export async function restoreTraffic(ctx: RunContext, report: Reporter, signal: 
   if (read.kind === 'unmanaged' || read.kind === 'no-canary') return;
   if (read.kind === 'weights' && read.weights.canary === 0) return;
   await ctx.ports.router.setWeights(ALL_STABLE, signal);
-  await updateRecord(ctx, (r) => (r.weight = 0), signal);
+  await updateRecord(
+    ctx,
+    (r) => {
+      r.weight = 0;
+      addEvent(ctx, r, 'traffic back at 100% stable');
+    },
+    signal,
+  );
   report.say('traffic back at 100% stable (route accepted)');
 }
 

@@ -5,7 +5,7 @@ import type { Outcome } from '../domain/phase.js';
 import type { Plan } from '../plan/build.js';
 import type { HeldLock, StoredRun } from '../state/ports.js';
 import type { Ports, RunContext } from './context.js';
-import { updateRecord } from './record.js';
+import { addEvent, updateRecord } from './record.js';
 import { restoreTraffic, revert } from './revert.js';
 import { runTasks, type ProgressMode } from './tasks.js';
 import { REVERT_TITLE } from './titles.js';
@@ -81,7 +81,14 @@ export async function revertAs(ctx: RunContext, progress: ProgressMode, outcome:
 async function makeTrafficSafe(ctx: RunContext, progress: ProgressMode, reason: string, signal: AbortSignal): Promise<string | undefined> {
   try {
     await runTasks([{ title: 'Put traffic back on the stable revision', run: (report) => restoreTraffic(ctx, report, signal) }], progress);
-    await updateRecord(ctx, (r) => (r.reason = `stopped: ${reason}`), signal);
+    await updateRecord(
+      ctx,
+      (r) => {
+        r.reason = `stopped: ${reason}`;
+        addEvent(ctx, r, `stopped: ${reason}`);
+      },
+      signal,
+    );
     return undefined;
   } catch (error) {
     return `traffic could not be put back on the stable revision (${error instanceof Error ? error.message : String(error)}): run \`canary abort\` as soon as the cluster answers`;

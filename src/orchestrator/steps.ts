@@ -1,7 +1,7 @@
 import { AbortedError } from '../domain/errors.js';
 import { nextWeight, weightsFor } from '../domain/weights.js';
 import type { Reporter, RunContext } from './context.js';
-import { updateRecord } from './record.js';
+import { addEvent, updateRecord } from './record.js';
 import { stepTitle } from './titles.js';
 
 /** What the steps phase left: all done, or paused at a weight (`--until`, `canary step`). */
@@ -28,6 +28,7 @@ async function runStep(ctx: RunContext, report: Reporter, weight: number): Promi
   await updateRecord(ctx, (r) => {
     r.weight = weight;
     r.steps.push({ weight, startedAt });
+    addEvent(ctx, r, `route at ${weights.stable}/${weights.canary} (generation ${observed.generation})`);
   });
   report.say(`route at ${weights.stable}/${weights.canary}, accepted at generation ${observed.generation}; baking`);
   const result = await ctx.ports.judge.bake({ url: ctx.gatewayUrl as string, weights, bakeMs, revisions: ctx.plan.revisions }, ctx.signal);
@@ -39,6 +40,7 @@ async function runStep(ctx: RunContext, report: Reporter, weight: number): Promi
     step.endedAt = ctx.ports.clock().toISOString();
     step.verdict = result.verdict;
     step.windows = [...result.windows];
+    addEvent(ctx, r, `verdict at ${weight}%: ${result.verdict.kind}: ${result.verdict.reasons.join('; ')}`);
   });
   report.say(`verdict at ${weight}%: ${result.verdict.kind}: ${result.verdict.reasons.join('; ')}`);
   if (result.verdict.kind !== 'pass') {

@@ -7,7 +7,7 @@ import type { Reporter, RunContext } from './context.js';
 import { installControlPlane, installDataPlane } from './install.js';
 import { preflight, type PreflightOutcome } from './preflight.js';
 import { promote } from './promote.js';
-import { newRecord, updateRecord } from './record.js';
+import { addEvent, newRecord, updateRecord } from './record.js';
 import { withSession, type SessionOptions } from './session.js';
 import { smokeTest } from './smoke.js';
 import { runSteps } from './steps.js';
@@ -56,7 +56,13 @@ function phaseTasks(ctx: RunContext, canaryNodes: readonly string[], setPaused: 
     run: async (report) => {
       ctx.signal.throwIfAborted();
       await run(report);
-      if (!paused) await updateRecord(ctx, (r) => (r.phase = p));
+      if (!paused) {
+        await updateRecord(ctx, (r) => {
+          r.phase = p;
+          r.reason = undefined;
+          addEvent(ctx, r, `${p} done`);
+        });
+      }
     },
   });
   return [
