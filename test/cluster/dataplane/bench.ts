@@ -40,8 +40,8 @@ async function withWrk(url: string): Promise<string> {
   const r = await run('wrk', ['-t2', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', url], (SECONDS + 30) * 1000);
   if (r.code !== 0) return `wrk: not run (${r.stderr.trim() || 'not installed'})`;
   const rps = /Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1];
-  const p50 = /50%\s+(\S+)/.exec(r.stdout)?.[1];
-  const p99 = /99%\s+(\S+)/.exec(r.stdout)?.[1];
+  const p50 = /^\s+50%\s+(\S+)/m.exec(r.stdout)?.[1];
+  const p99 = /^\s+99%\s+(\S+)/m.exec(r.stdout)?.[1];
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(r.stdout)?.[1] ?? '0';
   return `wrk:        ${Number(rps).toFixed(0)} req/s, p50 ${p50}, p99 ${p99}, non-2xx ${non2xx}`;
 }
