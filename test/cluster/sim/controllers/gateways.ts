@@ -5,7 +5,7 @@ import { attachRoute, type ParentVerdict } from '../gateway/attachment.js';
 import { desiredGatewayStatus, type ControllerVerdict } from '../gateway/gateway-status.js';
 import { resolveBackend, routeRefProblem, type RefWorld } from '../gateway/references.js';
 import { desiredRouteParents } from '../gateway/route-status.js';
-import { keyOf, type Gateway, type GatewayStatus, type HTTPRoute, type Listener, type RouteParentStatus } from '../model/gateway-api.js';
+import { ISTIO_CONTROLLER, keyOf, type Gateway, type GatewayStatus, type HTTPRoute, type Listener, type RouteParentStatus } from '../model/gateway-api.js';
 import { gatewayController } from '../mesh/control-plane.js';
 import { compileTable, type Candidate, type RouteInput } from '../routing/table.js';
 import type { World } from './world.js';
@@ -94,7 +94,8 @@ export function planGateways(world: World, addresses: Map<string, string>, bindE
   const programmed = new Set(gateways.filter((g) => g.controller.ok).map((g) => g.key));
   const routes: RoutePlan[] = [];
   for (const [route, vs] of verdicts) {
-    if (vs.length === 0) continue;
+    // Routes that never named our Gateways are none of our business; ones that did lose our entries.
+    if (vs.length === 0 && !(route.status?.parents ?? []).some((p) => p.controllerName === ISTIO_CONTROLLER)) continue;
     const backendRefs = (route.spec.rules ?? []).flatMap((r) => r.backendRefs ?? []);
     const problem = routeRefProblem(refs, backendRefs, route.metadata.namespace ?? '');
     routes.push({ route, parents: desiredRouteParents(route, vs, problem ?? {}, (k) => programmed.has(k), now) });

@@ -65,6 +65,8 @@ function specs(kc: KubeConfig): Record<KindName, { path: string; list: Lister; l
 export class Caches {
   private readonly informers = new Map<KindName, Informer<KubernetesObject> & ObjectCache<KubernetesObject>>();
   private readonly synced = new Set<KindName>();
+  private readonly failing = new Set<KindName>();
+  private readonly startedAt = Date.now();
   private stopped = false;
 
   constructor(
@@ -77,9 +79,13 @@ export class Caches {
     return (this.informers.get(kind)?.list() ?? []) as unknown as Kinds[K][];
   }
 
-  /** True once every kind has been listed at least once (statuses are not written before). */
+  /**
+   * True once every kind has been listed at least once (statuses are not written before), or
+   * after 15 s in any case, so that one kind that cannot be listed (a CRD missing) does not stop
+   * the rest.
+   */
   allSynced(): boolean {
-    return this.synced.size === this.informers.size;
+    return this.synced.size === this.informers.size || Date.now() - this.startedAt > 15_000;
   }
 
   async start(): Promise<void> {
@@ -88,6 +94,7 @@ export class Caches {
       const list = async () => {
         const result = await spec.list();
         setTimeout(() => this.markSynced(kind), 0);
+        if (this.failing.delete(kind)) this.log(`watch ${kind} recovered`);
         return result;
       };
       const informer = makeInformer<KubernetesObject>(this.kc, spec.path, list as never, spec.labelSelector);
@@ -110,7 +117,9 @@ export class Caches {
   private restart(kind: KindName, informer: Informer<KubernetesObject>, err: unknown): void {
     if (this.stopped) return;
     const message = err instanceof Error ? err.message : String((err as { code?: number })?.code ?? err);
-    this.log(`watch ${kind} failed (${message.split('\n')[0]}); retrying in 2s`);
+    // Logged when it starts failing, not at every retry.
+    if (!this.failing.has(kind)) this.log(`watch ${kind} failed (${message.split('\n')[0]}); retrying every 2s`);
+    this.failing.add(kind);
     setTimeout(() => {
       if (!this.stopped) informer.start().catch((e) => this.restart(kind, informer, e));
     }, 2000).unref();
