@@ -40,6 +40,11 @@ describe('control plane', () => {
     const tagged = buildControlPlane([istiod('1-29-6', {}), istiod('1-30-3', {})], [tagService('default', '1-30-3')]);
     expect(gatewayController(tagged, {})).toEqual({ ok: true, istiod: 'istio-system/istiod-1-30-3' });
     expect(gatewayController(buildControlPlane([istiod('1-29-6', {})], []), undefined)).toMatchObject({ ok: true });
+    const older = istiod('zz-old', {});
+    older.metadata!.creationTimestamp = new Date('2026-01-01T00:00:00Z');
+    const newer = istiod('aa-new', {});
+    newer.metadata!.creationTimestamp = new Date('2026-02-01T00:00:00Z');
+    expect(gatewayController(buildControlPlane([newer, older], []), undefined)).toEqual({ ok: true, istiod: 'istio-system/istiod-zz-old' });
     expect(gatewayController(buildControlPlane([], []), undefined)).toMatchObject({ ok: false });
   });
 });

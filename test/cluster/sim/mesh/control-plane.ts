@@ -14,6 +14,7 @@ export interface Istiod {
   ambient: boolean;
   trustedRaw: string;
   trusted: Set<string>;
+  createdMs: number;
 }
 
 export interface ControlPlane {
@@ -45,12 +46,14 @@ export function toIstiod(d: V1Deployment): Istiod {
     ambient: env.get('PILOT_ENABLE_AMBIENT') === 'true',
     trustedRaw,
     trusted: new Set(trustedRaw.split(',').map((s) => s.trim()).filter(Boolean)),
+    createdMs: d.metadata?.creationTimestamp ? new Date(d.metadata.creationTimestamp).getTime() : 0,
   };
 }
 
 export function buildControlPlane(deployments: V1Deployment[], services: V1Service[]): ControlPlane {
   const istiods = deployments.filter((d) => d.metadata?.labels?.['app'] === 'istiod').map(toIstiod);
-  istiods.sort((a, b) => (a.key < b.key ? -1 : 1));
+  // Oldest first: the "any Ready istiod" fallback then picks the control plane installed first.
+  istiods.sort((a, b) => a.createdMs - b.createdMs || (a.key < b.key ? -1 : 1));
   const tags = new Map<string, string>();
   for (const s of services) {
     const tag = s.metadata?.labels?.['istio.io/tag'];
@@ -77,7 +80,7 @@ function verdictFor(candidates: Istiod[], wanted: string): ControllerVerdict {
 
 /**
  * Which istiod programs a Gateway: the one of its istio.io/rev label (a revision or a tag);
- * without the label the default tag's, else the revisionless istiod, else any Ready istiod.
+ * without the label the default tag's, else the revisionless istiod, else the oldest Ready istiod.
  */
 export function gatewayController(cp: ControlPlane, labels: Record<string, string> | undefined): ControllerVerdict {
   const rev = labels?.['istio.io/rev'];
