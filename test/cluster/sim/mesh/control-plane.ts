@@ -80,14 +80,16 @@ function verdictFor(candidates: Istiod[], wanted: string): ControllerVerdict {
 
 /**
  * Which istiod programs a Gateway: the one of its istio.io/rev label (a revision or a tag);
- * without the label the default tag's, else the revisionless istiod, else the oldest Ready istiod.
+ * without the label the default tag's, else the revisionless istiod, else the oldest Ready istiod
+ * (those in istio-system first).
  */
 export function gatewayController(cp: ControlPlane, labels: Record<string, string> | undefined): ControllerVerdict {
   const rev = labels?.['istio.io/rev'];
   if (rev) return verdictFor(istiodsFor(cp, rev), `revision ${rev}`);
   const byDefault = istiodsFor(cp, 'default');
   if (byDefault.some((i) => i.ready)) return verdictFor(byDefault, 'the default revision');
-  const any = cp.istiods.filter((i) => i.ready);
+  // Control planes in istio-system come first (tests run throw-away istiods elsewhere).
+  const any = cp.istiods.filter((i) => i.ready).sort((a, b) => Number(b.namespace === 'istio-system') - Number(a.namespace === 'istio-system'));
   if (any.length > 0) return { ok: true, istiod: any[0]!.key };
   return verdictFor(byDefault, 'the default revision');
 }
