@@ -45,54 +45,82 @@ interface Tracked {
  */
 export function runLoad(plan: LoadPlan, signal: AbortSignal): Promise<LoadOutcome> {
   if (signal.aborted) return Promise.reject(signal.reason);
-  const clock = plan.clock ?? Date.now;
-  const start = clock();
-  const recorder = new WindowRecorder(plan.revisions.stable, plan.revisions.canary, plan.p99Ms, start);
-  const tracked: Tracked[] = [];
-  return new Promise<LoadOutcome>((resolve, reject) => {
-    let timer: NodeJS.Timeout | undefined;
-    let over = false;
-    const inFlight = (): number => tracked.reduce((n, t) => n + Math.max(0, t.sent - t.finished), 0);
-    const finish = (outcome: { tail?: WindowStats; failure?: string } | Error): void => {
-      if (over) return;
-      over = true;
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      instance.stop();
-      const cutOff = inFlight();
-      for (const t of tracked) t.client.destroy();
-      if (outcome instanceof Error) reject(outcome);
-      else resolve({ windows: recorder.closed, tail: outcome.tail, cutOff, failure: outcome.failure });
-    };
-    const drain = (): void => {
-      for (const t of tracked) t.client.responseMax = Math.max(1, t.client.reqsMade);
-      for (const t of tracked) if (t.sent === t.finished) t.client.destroy();
-      const give = setTimeout(() => finish({ tail: recorder.tail(clock()) }), plan.profile.timeoutMs + 200);
-      const poll = setInterval(() => {
-        if (inFlight() > 0 && !over) return;
-        clearInterval(poll);
-        clearTimeout(give);
-        finish({ tail: recorder.tail(clock()) });
-      }, 5);
-    };
-    const tick = (k: number): void => {
-      const now = clock();
-      const windows = recorder.cut(now);
-      const last = now - start >= plan.capMs;
-      const action = plan.onWindow(windows, last);
-      if (action === 'continue' && !last) timer = setTimeout(() => tick(k + 1), Math.max(0, start + (k + 1) * plan.windowMs - clock()));
-      else if (action === 'drain') drain();
-      else finish({});
-    };
-    const onAbort = (): void => finish(signal.reason instanceof Error ? signal.reason : new Error(String(signal.reason)));
-    signal.addEventListener('abort', onAbort, { once: true });
-    const instance = autocannon(options(plan, (client) => tracked.push(attach(client, recorder))));
-    instance.then(
-      () => finish({ failure: 'the load generator stopped before the judge did' }),
-      (error: unknown) => finish({ failure: error instanceof Error ? error.message : String(error) }),
+  return new Promise<LoadOutcome>((resolve, reject) => new LoadSession(plan, signal, resolve, reject).start());
+}
+
+/** One run: autocannon, its connections, the window clock, and how it ends (once). */
+class LoadSession {
+  private readonly clock: () => number;
+  private readonly startMs: number;
+  private readonly recorder: WindowRecorder;
+  private readonly tracked: Tracked[] = [];
+  private instance: autocannon.Instance | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private over = false;
+  private draining = false;
+  private readonly onAbort = (): void => this.finish(this.signal.reason instanceof Error ? this.signal.reason : new Error(String(this.signal.reason)));
+
+  constructor(
+    private readonly plan: LoadPlan,
+    private readonly signal: AbortSignal,
+    private readonly resolve: (outcome: LoadOutcome) => void,
+    private readonly reject: (error: Error) => void,
+  ) {
+    this.clock = plan.clock ?? Date.now;
+    this.startMs = this.clock();
+    this.recorder = new WindowRecorder(plan.revisions.stable, plan.revisions.canary, plan.p99Ms, this.startMs);
+  }
+
+  start(): void {
+    this.signal.addEventListener('abort', this.onAbort, { once: true });
+    this.instance = autocannon(options(this.plan, (client) => this.tracked.push(attach(client, this.recorder))));
+    this.instance.then(
+      // A drain ends autocannon by itself once every connection is done: that is the drain's end.
+      () => this.finish(this.draining ? { tail: this.recorder.tail(this.clock()) } : { failure: 'the load generator stopped before the judge did' }),
+      (error: unknown) => this.finish({ failure: error instanceof Error ? error.message : String(error) }),
     );
-    timer = setTimeout(() => tick(1), plan.windowMs);
-  });
+    this.timer = setTimeout(() => this.tick(1), this.plan.windowMs);
+  }
+
+  /** Closes window k and asks the judge; each cut is scheduled from the start, so a late timer does not drift the next. */
+  private tick(k: number): void {
+    const now = this.clock();
+    const last = now - this.startMs >= this.plan.capMs;
+    const action = this.plan.onWindow(this.recorder.cut(now), last);
+    if (action === 'continue' && !last) this.timer = setTimeout(() => this.tick(k + 1), Math.max(0, this.startMs + (k + 1) * this.plan.windowMs - this.clock()));
+    else if (action === 'drain') this.drain();
+    else this.finish({});
+  }
+
+  /** No new requests (autocannon's per-client request limit), then wait for the in-flight ones. */
+  private drain(): void {
+    this.draining = true;
+    for (const t of this.tracked) t.client.responseMax = Math.max(1, t.client.reqsMade);
+    for (const t of this.tracked) if (t.sent === t.finished) t.client.destroy();
+    const end = (): void => {
+      clearInterval(poll);
+      clearTimeout(give);
+      this.finish({ tail: this.recorder.tail(this.clock()) });
+    };
+    const give = setTimeout(end, this.plan.profile.timeoutMs + 200);
+    const poll = setInterval(() => void (this.inFlight() === 0 || this.over ? end() : undefined), 5);
+  }
+
+  private inFlight(): number {
+    return this.tracked.reduce((n, t) => n + Math.max(0, t.sent - t.finished), 0);
+  }
+
+  private finish(outcome: { tail?: WindowStats; failure?: string } | Error): void {
+    if (this.over) return;
+    this.over = true;
+    clearTimeout(this.timer);
+    this.signal.removeEventListener('abort', this.onAbort);
+    this.instance?.stop();
+    const cutOff = this.inFlight();
+    for (const t of this.tracked) t.client.destroy();
+    if (outcome instanceof Error) this.reject(outcome);
+    else this.resolve({ windows: this.recorder.closed, tail: outcome.tail, cutOff, failure: outcome.failure });
+  }
 }
 
 /** Per-connection listeners: the header names the revision; the response (same connection, next event) records it. */

@@ -20,9 +20,10 @@ export const DEFAULT_SLO: SloSpec = { successRate: 0.995, p99Ms: 500, minSamples
 
 export const POLICY = {
   /**
-   * Per-look false-alarm level of the fast and slow burn tests, against "the canary burns
-   * its budget exactly as fast as allowed" (burn 1). At the 0.1% background error rate of
-   * a healthy service under a 0.5% budget the per-look risk is ~1e-5 or less.
+   * Per-test false-alarm level of the burn tests, against "the canary burns its budget
+   * exactly as fast as allowed" (burn 1). After each window the fast rule tests two spans
+   * and the slow rule one. For a healthy canary (0.1% errors under a 0.5% budget, 50 to 100
+   * canary requests per span) each test's risk is 2e-5 or less: see test/unit/slo.
    */
   alphaBurn: 0.01,
   /**

@@ -45,8 +45,11 @@ describe('runLoad against a local attribution server', () => {
     server = await startAttributionServer({ revisionOf: everyNth(2, REV.stable, REV.canary) });
     const out = await runLoad(plan(server.url, after(4, 'drain')), new AbortController().signal);
     for (let i = 1; i < out.windows.length; i++) expect(out.windows[i]?.startMs).toBe(out.windows[i - 1]?.endMs);
-    for (const w of out.windows) expect(w.endMs - w.startMs).toBeGreaterThanOrEqual(240);
-    for (const w of out.windows) expect(w.endMs - w.startMs).toBeLessThan(400);
+    for (const w of out.windows) expect(w.endMs - w.startMs).toBeGreaterThan(100);
+    // Each cut is scheduled on the run's own clock, so a late timer does not drift the rest.
+    const last = out.windows[out.windows.length - 1] as WindowStats;
+    expect(last.endMs - (out.windows[0] as WindowStats).startMs).toBeGreaterThanOrEqual(4 * 250 - 5);
+    expect(last.endMs - (out.windows[0] as WindowStats).startMs).toBeLessThan(4 * 250 + 250);
   });
 
   it('stops at once when the judge says abort: no request reaches the server afterwards', async () => {
@@ -58,7 +61,8 @@ describe('runLoad against a local attribution server', () => {
     const seen = server.tally.requests;
     await new Promise((r) => setTimeout(r, 300));
     expect(out.windows).toHaveLength(2);
-    expect(tookMs).toBeLessThan(2 * 250 + 150);
+    // Two windows, then the stop itself: well under one more window (slack for a busy machine).
+    expect(tookMs).toBeLessThan(2 * 250 + 250);
     // Only what was already written when the connections were dropped arrives, then nothing.
     expect(out.cutOff).toBeLessThanOrEqual(PROFILE.connections);
     expect(seen).toBeLessThanOrEqual(outcomes(combine(out.windows)) + out.cutOff);
