@@ -61,7 +61,7 @@ function judgeCounted(state: BakeState, counted: readonly WindowStats[], figures
   const all: Record<string, number> = { ...figures, countedWindows: counted.length, thinWindows, conclusiveMs };
   const minimum = `${spec.minSamples} canary responses per ${spec.windowMs} ms window`;
   if (conclusiveMs >= state.bakeMs) {
-    return done('pass', [`${counted.length - thinWindows} conclusive window(s) covering ${(conclusiveMs / 1000).toFixed(1)} s: canary ${all['canaryErrors']}/${all['canaryRequests']} failed (burn ${all['burn']}× a ${(100 * errorBudget(spec)).toFixed(2)}% budget), p99 ${all['canaryP99Ms']} ms (bound ${spec.p99Ms} ms, stable ${all['stableP99Ms']} ms); no rule fired`], all);
+    return done('pass', [`${counted.length - thinWindows} conclusive window(s) covering ${(conclusiveMs / 1000).toFixed(1)} s: canary ${all['canaryErrors']}/${all['canaryRequests']} failed (burn ${all['burn']}× a ${(100 * errorBudget(spec)).toFixed(2)}% budget), p99 ${all['canaryP99Ms']} ms (bound ${spec.p99Ms} ms, ${(all['stableP99Ms'] ?? -1) >= 0 ? `stable ${all['stableP99Ms']} ms` : 'no stable traffic'}); no rule fired`], all);
   }
   const streak = thin.slice(-POLICY.thinStreak);
   if (streak.length === POLICY.thinStreak && streak.every(Boolean)) {

@@ -103,6 +103,12 @@ describe('decide: one weight step, window by window', () => {
     expect(v?.figures['fast-burn.p']).toBeLessThan(1e-10);
   });
 
+  it('a pass at 100% says there was no stable traffic to compare', () => {
+    const v = verdictOf(bake(repeat(3, { canary: { n: 500 } }), 100, 3000).decision);
+    expect(v?.reasons[0]).toMatch(/no stable traffic\); no rule fired$/);
+    expect(v?.figures['stableP99Ms']).toBe(-1);
+  });
+
   it('a passing verdict says how much of the bake was conclusive', () => {
     const v = verdictOf(bake([{ stable: { n: 500 } }, ...repeat(5, at10)], 10, 5000).decision);
     expect(v?.figures).toMatchObject({ settleWindows: 1, countedWindows: 5, thinWindows: 0, conclusiveMs: 5000, 'split.expectedPct': 10, 'split.observedPct': 10 });
