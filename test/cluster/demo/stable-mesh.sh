@@ -15,6 +15,16 @@ stable=1-29-6
 owned=(--labels app.kubernetes.io/managed-by=ambient-canary)
 step() { printf '\n== %s\n' "$*"; }
 
+# Tests hold test/cluster/.run/demo.lock while they use this state (test/support/demo-state.ts):
+# wait while another live process holds it, unless it is the one that called us.
+lock="$root/test/cluster/.run/demo.lock/pid"
+for _ in $(seq 1 1200); do
+  holder=$(cat "$lock" 2>/dev/null || true)
+  if [ -z "$holder" ] || [ "$holder" = "${DEMO_LOCK_OWNER:-}" ] || ! kill -0 "$holder" 2>/dev/null; then break; fi
+  [ "${waited:-}" ] || { echo "waiting: the demo state is in use by test process $holder"; waited=1; }
+  sleep 1
+done
+
 step "Reset what an earlier demo left"
 for rel in $(h list -n istio-system -q); do
   case "$rel" in istiod-"$stable"|ztunnel-"$stable"|istio-base|istio-cni) ;; *) h uninstall "$rel" -n istio-system --wait >/dev/null && echo "uninstalled $rel" ;; esac
