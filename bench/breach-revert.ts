@@ -85,7 +85,7 @@ async function oneRun(run: number, log: WriteStream, values: string): Promise<nu
   return delayMs;
 }
 
-const logPath = `${ROOT}bench/breach-revert.log`;
+const logPath = `${tmpdir()}/ambient-canary-breach-revert.log`;
 const log = createWriteStream(logPath);
 await new Promise((r) => log.once('open', r));
 console.log(`Breach -> revert: ${RUNS} upgrades 1.29.6 -> 1.30.3 on the local cluster at 500 rps; faults (30% 503) start ${FAULT_AFTER_S} s after the canary ztunnel is created, inside the 10% step; CLI output in ${logPath}`);
