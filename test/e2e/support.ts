@@ -22,9 +22,9 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** `canary <args>` with the demo's settings; never throws on a non-zero exit. */
-export function canary(args: readonly string[]): ResultPromise<{ reject: false; cwd: string; env: Record<string, string>; all: true }> {
-  return execa('node', [`${root}bin/canary.js`, ...args, '--config', DEMO_CONFIG], { reject: false, cwd: root, env: { CI: 'true' }, all: true });
+/** `canary <args>` with the demo's settings; never throws on a non-zero exit. A signal sent to it is never escalated to SIGKILL (execa's default after 5 s): the revert it starts takes longer. */
+export function canary(args: readonly string[]): ResultPromise<{ reject: false; cwd: string; env: Record<string, string>; all: true; forceKillAfterDelay: false }> {
+  return execa('node', [`${root}bin/canary.js`, ...args, '--config', DEMO_CONFIG], { reject: false, cwd: root, env: { CI: 'true' }, all: true, forceKillAfterDelay: false });
 }
 
 export function upgradeArgs(...extra: string[]): string[] {

@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lockDemoState, resetDemoState } from '../support/demo-state.js';
+import { apps, canary, core, custom, FROM, TO } from './support.js';
+
+let unlock: () => void;
+beforeAll(async () => {
+  unlock = await lockDemoState();
+  await resetDemoState();
+}, 600_000);
+afterAll(() => unlock?.());
+
+/** Every object a run could touch, by resourceVersion: equal before and after means no change. */
+async function snapshot(): Promise<Record<string, string>> {
+  const versions: Record<string, string> = {};
+  const add = (kind: string, items: { metadata?: { namespace?: string; name?: string; resourceVersion?: string } }[]) => {
+    for (const i of items) versions[`${kind} ${i.metadata?.namespace ?? ''}/${i.metadata?.name}`] = i.metadata?.resourceVersion ?? '';
+  };
+  add('Node', (await core.listNode()).items.filter((n) => n.metadata?.name?.startsWith('kwok-node-')).map((n) => ({ metadata: { ...n.metadata, resourceVersion: JSON.stringify([n.metadata?.labels, n.spec?.taints, n.spec?.unschedulable]) } })));
+  add('Namespace', (await core.listNamespace()).items.filter((n) => n.metadata?.name?.startsWith('bookinfo')));
+  add('ConfigMap', (await core.listNamespacedConfigMap({ namespace: 'istio-system' })).items);
+  add('Secret', (await core.listNamespacedSecret({ namespace: 'istio-system' })).items);
+  add('Deployment', (await apps.listNamespacedDeployment({ namespace: 'istio-system' })).items);
+  add('DaemonSet', (await apps.listNamespacedDaemonSet({ namespace: 'istio-system' })).items);
+  const routes = (await custom.listNamespacedCustomObject({ group: 'gateway.networking.k8s.io', version: 'v1', namespace: 'istio-ingress', plural: 'httproutes' })) as { items: { metadata: { name: string; namespace: string; generation: number } }[] };
+  for (const r of routes.items) versions[`HTTPRoute ${r.metadata.namespace}/${r.metadata.name}`] = String(r.metadata.generation);
+  return versions;
+}
+
+const CASES: [string, string[], RegExp][] = [
+  ['a from-revision that is not installed', ['--from', '1.28.4', '--to', TO], /preflight\/from-installed: revision 1-28-4 is not installed.*check --from \(installed revisions: 1-29-6\)/],
+  ['a stable namespace that does not exist', ['--from', FROM, '--to', TO, '--stable-namespace', 'shop-1-29-6'], /preflight\/stable-namespace: the stable namespace shop-1-29-6 does not exist/],
+  ['a route that does not exist', ['--from', FROM, '--to', TO, '--route', 'istio-ingress/shop'], /preflight\/route: HTTPRoute istio-ingress\/shop does not exist.*--route namespace\/name/],
+  ['the same version twice', ['--from', TO, '--to', TO], /--to: is the version already running \(1\.30\.3\)/],
+];
+
+describe('Given the stable mesh', () => {
+  it.each(CASES)('When upgraded with %s, Then it exits 2 naming the fix, and nothing in the cluster changed', async (_name, args, message) => {
+    const before = await snapshot();
+    const r = await canary(['upgrade', ...args, '--bake', '2s']);
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.stderr).toMatch(/bad input, nothing was changed/);
+    expect(r.stderr).toMatch(message);
+    expect(await snapshot()).toEqual(before);
+  });
+});
