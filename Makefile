@@ -22,7 +22,8 @@ typecheck: $(NODE_MODULES) ## type-check sources and tests
 
 test: build typecheck ## everything: unit, then integration and e2e on the local cluster
 	npx vitest run --project unit
-	npx vitest run --project integration --project e2e
+	npx vitest run --project integration
+	npx vitest run --project e2e
 
 test-unit: build ## unit tests only (no cluster)
 	npx vitest run --project unit
