@@ -25,12 +25,21 @@ export type UpgradeResult =
  */
 export async function upgrade(options: SessionOptions): Promise<UpgradeResult> {
   const { ports, config, plan, signal } = options;
-  const existing = await ports.runs.load(plan.runId, signal);
-  if (existing?.record.outcome === 'promoted') return { kind: 'already-promoted', record: existing.record };
-  const resuming = existing?.record.outcome === 'running' ? existing : undefined;
+  let existing: StoredRun | undefined;
   let checked: PreflightOutcome | undefined;
-  await runTasks([{ title: phaseTitle('preflight', plan), run: async (report) => void (checked = await preflight(config, plan, ports, report, signal, resuming?.record)) }], options.progress);
-  const pre = checked as PreflightOutcome;
+  const preflightTask: TaskSpec = {
+    title: phaseTitle('preflight', plan),
+    run: async (report) => {
+      existing = await ports.runs.load(plan.runId, signal);
+      if (existing?.record.outcome === 'promoted') return report.say(`run ${plan.runId} was promoted already`);
+      if (existing?.record.outcome === 'running') report.say(`resuming run ${plan.runId} (last completed phase: ${existing.record.phase ?? 'none'})`);
+      checked = await preflight(config, plan, ports, report, signal, existing?.record.outcome === 'running' ? existing.record : undefined);
+    },
+  };
+  await runTasks([preflightTask], options.progress);
+  if (existing?.record.outcome === 'promoted' || !checked) return { kind: 'already-promoted', record: (existing as StoredRun).record };
+  const pre = checked;
+  const resuming = existing?.record.outcome === 'running' ? existing : undefined;
   let paused = false;
   const ctx = await withSession(options, () => startRecord(options, existing, resuming), async (ctx) => {
     ctx.facts = pre.facts;
@@ -43,7 +52,7 @@ export async function upgrade(options: SessionOptions): Promise<UpgradeResult> {
 async function startRecord(options: SessionOptions, existing: StoredRun | undefined, resuming: StoredRun | undefined): Promise<StoredRun> {
   if (resuming) return resuming;
   const { ports, config, plan, signal } = options;
-  const fresh = newRecord(config, plan, ports.clock(), ports.actor);
+  const fresh = newRecord(config, plan, ports.clock(), ports.actor, ports.holder);
   // An ended run (aborted, reverted) is replaced: its report was already written.
   return existing ? ports.runs.save(existing, fresh, signal) : ports.runs.create(fresh, signal);
 }
