@@ -32,14 +32,17 @@ if (!existsSync(`${ROOT}dist/cli/main.js`)) skip('dist/ is not built: run `make 
 const kubectl = (args: readonly string[]) => execa(env['KUBECTL'] as string, [...args], { env: { KUBECONFIG: env['KUBECONFIG'] } });
 if ((await kubectl(['get', 'ns', 'istio-ingress']).catch((e: unknown) => e)) instanceof Error) skip('the local cluster does not answer (or has no istio-ingress namespace): run `make cluster-up`');
 
-/** Canary weight in the route's weighted rules (header-matched rules, like the smoke route, left out). */
+/** The canary's percentage in the route's weighted rules (the largest over rules; header-matched rules, like the smoke route, left out). */
 function canaryWeight(route: { spec?: { rules?: Array<{ matches?: Array<{ headers?: unknown[] }>; backendRefs?: Array<{ namespace?: string; weight?: number }> }> } }): number {
-  let sum = 0;
+  let most = 0;
   for (const rule of route.spec?.rules ?? []) {
     if (rule.matches?.some((m) => (m.headers?.length ?? 0) > 0)) continue;
-    for (const ref of rule.backendRefs ?? []) if (ref.namespace === CANARY_NS) sum += ref.weight ?? 1;
+    const refs = rule.backendRefs ?? [];
+    const total = refs.reduce((n, r) => n + (r.weight ?? 1), 0);
+    const canary = refs.filter((r) => r.namespace === CANARY_NS).reduce((n, r) => n + (r.weight ?? 1), 0);
+    if (total > 0) most = Math.max(most, Math.round((100 * canary) / total));
   }
-  return sum;
+  return most;
 }
 
 /** A values folder whose 1.30.3 data plane carries the staged fault (the demo's faulty/ does it from the start). */
