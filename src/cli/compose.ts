@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import type { RunConfig } from '../config/types.js';
 import { ExecaHelmRunner } from '../helm/execa-runner.js';
 import { createKubePorts } from '../kube/index.js';
@@ -8,6 +7,8 @@ import { HttpSmokeTester } from '../load/smoke.js';
 import type { Ports } from '../orchestrator/context.js';
 import type { Plan } from '../plan/build.js';
 import { GatewayApiRouter } from '../routing/router.js';
+import { actorOf, holderGone, holderOf } from './actor.js';
+import { LOCK } from './messages.js';
 
 export interface Environment {
   readonly env: NodeJS.ProcessEnv;
@@ -16,12 +17,20 @@ export interface Environment {
   readonly say: (line: string) => void;
 }
 
+/** What one call of a command asks of the ports beyond the settings. */
+export interface ComposeOptions {
+  /** `--force-unlock`: take the run lock even from a live holder. */
+  readonly forceUnlock?: boolean | undefined;
+}
+
 /** The composition root: the only place that builds real implementations of the ports. */
-export function composePorts(config: RunConfig, plan: Plan, environment: Environment): Ports {
+export function composePorts(config: RunConfig, plan: Plan, environment: Environment, options: ComposeOptions = {}): Ports {
   const kube = createKubePorts({ kubeconfig: config.kube.kubeconfig, context: config.kube.context, onRetry: environment.say, toolVersion: environment.version });
   const helm = new ExecaHelmRunner({ bin: config.istio.helmBinary, kubeconfig: config.kube.kubeconfig, context: config.kube.context });
   const router = new GatewayApiRouter({ store: kube.routeStore(config.route), context: plan.route.context, timeoutMs: config.timeouts.rolloutMs });
-  const actor = { host: hostname(), ciJob: ciJob(environment.env) };
+  const actor = actorOf(environment.env);
+  const holder = holderOf(actor, environment.pid);
+  const onTakeover = (previous: Parameters<typeof LOCK.takenOver>[0], why: 'forced' | 'gone'): void => environment.say(LOCK.takenOver(previous, why));
   return {
     reader: kube.reader,
     nodes: kube.nodes,
@@ -29,20 +38,12 @@ export function composePorts(config: RunConfig, plan: Plan, environment: Environ
     router,
     helm,
     runs: kube.runStore(config.state.namespace),
-    lock: kube.runLock(config.state.namespace),
+    lock: kube.runLock(config.state.namespace, { force: options.forceUnlock, holderGone: (h) => h !== holder && holderGone(h), onTakeover }),
     smoke: new HttpSmokeTester(),
     judge: new SloStepJudge(config.slo, readLoadProfile(config.load.profile)),
+    events: kube.routeEvents({ route: config.route, instance: holder, onError: environment.say }),
     clock: () => new Date(),
     actor,
-    holder: `${actor.host}${actor.ciJob ? `/${actor.ciJob}` : ''}/pid-${environment.pid}`,
+    holder,
   };
-}
-
-/** The CI job that runs us, when there is one (GitHub Actions, GitLab CI, Jenkins, Buildkite). */
-function ciJob(env: NodeJS.ProcessEnv): string | undefined {
-  if (env['GITHUB_RUN_ID']) return `github:${env['GITHUB_REPOSITORY'] ?? ''}/${env['GITHUB_RUN_ID']}`;
-  if (env['CI_JOB_ID']) return `gitlab:${env['CI_PROJECT_PATH'] ?? ''}/${env['CI_JOB_ID']}`;
-  if (env['BUILD_TAG']) return `jenkins:${env['BUILD_TAG']}`;
-  if (env['BUILDKITE_JOB_ID']) return `buildkite:${env['BUILDKITE_JOB_ID']}`;
-  return undefined;
 }

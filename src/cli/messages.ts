@@ -86,3 +86,15 @@ export const RESULT = {
   noRun: 'no run record found: start one with `canary upgrade --from A --to B`',
   interrupted: 'Interrupted: reverting traffic to the stable revision first (a second Ctrl-C will not stop the revert).',
 } as const;
+
+
+export const LOCK = {
+  takenOver: (previous: { holder: string; since: string | undefined; renewedAt: string | undefined }, why: 'forced' | 'gone'): string =>
+    why === 'gone'
+      ? `Lock: ${previous.holder} no longer runs on this host; took over its lease (held since ${previous.since ?? 'unknown'}).`
+      : [
+          `Lock: --force-unlock took the lease from ${previous.holder} (held since ${previous.since ?? 'unknown'}, last renewed ${previous.renewedAt ?? 'never'}).`,
+          '  If that process still runs, it may make one more change before its next renewal (up to 10 s), then stops without reverting;',
+          '  check `canary status` after this command.',
+        ].join('\n'),
+} as const;

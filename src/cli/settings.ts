@@ -66,7 +66,7 @@ export function settingsToConfig(settings: Settings, requireVersions: boolean, e
   }
 }
 
-/** Flags of one command (`--weight`, `--format`) that are not settings and have no canary.yaml key. */
+/** Flags of one command (`--weight`, `--format`, `--force-unlock`) that are not settings and have no canary.yaml key. */
 function isCommandFlag(path: string): boolean {
-  return path.startsWith('step.') || path.startsWith('report.');
+  return path.startsWith('step.') || path.startsWith('report.') || path.startsWith('lock.');
 }

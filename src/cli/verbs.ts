@@ -15,13 +15,23 @@ export interface Verb {
 const CLUSTER = ['kubeconfig', 'context', 'output', 'state.namespace'];
 const RUN_SELECT = ['from', 'to'];
 
+/** What --force-unlock risks, said in every mutating verb's help (and again when it takes a live lease). */
+const FORCE_UNLOCK: KeySpec = {
+  path: 'lock.forceUnlock',
+  flag: 'force-unlock',
+  kind: 'boolean',
+  defaultText: 'false',
+  help: 'take the run lock even from a live holder. RISK: if that process still runs, both change the cluster until its next lease renewal (up to 10 s), then it stops without reverting; use it only when the holder is known dead (e.g. its CI job was cancelled) and its 30 s lease has not run out',
+};
+
 export const VERBS: readonly Verb[] = [
   {
     name: 'upgrade',
     summary: 'run the whole canary upgrade, to promote or abort',
     usage: 'canary upgrade --from 1.29.6 --to 1.30.3 [flags]',
-    details: 'Checks the cluster, prepares canary nodes, installs istiod-<to> and ztunnel-<to>, copies the workloads, smoke-tests them, then moves the route 10 -> 50 -> 100% under load. A breach reverts traffic first and exits 3. Run it again after a crash to resume.',
+    details: 'Checks the cluster, prepares canary nodes, installs istiod-<to> and ztunnel-<to>, copies the workloads, smoke-tests them, then moves the route 10 -> 50 -> 100% under load. A breach reverts traffic first and exits 3. Run it again after a crash to resume. --until W stops after the W% step (continue with `canary step`). Exits 4 while another run holds the lock.',
     keys: 'all',
+    extraFlags: [FORCE_UNLOCK],
   },
   {
     name: 'plan',
@@ -36,7 +46,7 @@ export const VERBS: readonly Verb[] = [
     usage: 'canary step [--weight 50] [--from A --to B]',
     details: 'Sets the next weight, bakes it under load and judges it; exits 0 (passed), 3 (aborted, traffic reverted) or 4 (locked). --weight only confirms which step you expect: steps are never skipped.',
     keys: [...CLUSTER, ...RUN_SELECT, 'dryRun', 'keepCanary', 'gatewayUrl', 'istio.helm', 'timeouts.rollout', 'steps.bake'],
-    extraFlags: [{ path: 'step.weight', flag: 'weight', kind: 'integer', min: 1, max: 100, help: 'the weight you expect to step to (refused if it is not the next one)' }],
+    extraFlags: [{ path: 'step.weight', flag: 'weight', kind: 'integer', min: 1, max: 100, help: 'the weight you expect to step to (refused if it is not the next one)' }, FORCE_UNLOCK],
   },
   {
     name: 'status',
@@ -51,6 +61,7 @@ export const VERBS: readonly Verb[] = [
     usage: 'canary abort [--keep-canary] [--from A --to B]',
     details: 'Works on a run that another process started or that was killed. With --keep-canary only traffic and the header route are reverted.',
     keys: [...CLUSTER, ...RUN_SELECT, 'keepCanary', 'istio.helm', 'istio.namespace', 'timeouts.rollout', 'app.canaryNamespace', 'nodes.label'],
+    extraFlags: [FORCE_UNLOCK],
   },
   {
     name: 'promote',
@@ -58,16 +69,19 @@ export const VERBS: readonly Verb[] = [
     usage: 'canary promote [--from A --to B]',
     details: 'Route to the new revision only, Gateway relabelled, remaining nodes moved one at a time, the old revision removed (only what ambient-canary created).',
     keys: 'all',
+    extraFlags: [FORCE_UNLOCK],
   },
   {
     name: 'report',
-    summary: 'render the run record as a report (Markdown or JSON)',
-    usage: 'canary report [--format markdown|json] [--file FILE] [--from A --to B]',
-    details: 'Reads the run record and changes nothing.',
-    keys: [...CLUSTER, ...RUN_SELECT],
+    summary: 'render the run record as a report: Markdown, JSON, JUnit XML or a self-contained HTML page',
+    usage: 'canary report [--format markdown|json|junit|html] [-o FILE] [--from A --to B]',
+    details:
+      'Reads the run record and changes nothing. For `report`, -o/--output names the FILE to write (elsewhere -o is the output format): the format is --format, or else the file\'s extension (.html, .xml, .json, .md); without -o the report goes to stdout. When $GITHUB_STEP_SUMMARY is set, the Markdown report is appended to it as well.',
+    keys: ['kubeconfig', 'context', 'state.namespace', ...RUN_SELECT],
     extraFlags: [
-      { path: 'report.format', flag: 'format', kind: 'string', help: 'markdown or json', defaultText: 'markdown' },
-      { path: 'report.file', flag: 'file', kind: 'string', help: 'write the report to this file instead of stdout' },
+      { path: 'report.format', flag: 'format', kind: 'string', help: 'markdown, json, junit (JUnit XML: one test case per step) or html (plots, one file)', defaultText: "the -o file's extension, else markdown" },
+      { path: 'report.file', flag: 'output', short: 'o', kind: 'string', help: 'write the report to this FILE instead of stdout' },
+      { path: 'report.file', flag: 'file', kind: 'string', help: 'the same as --output' },
     ],
   },
   {

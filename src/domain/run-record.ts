@@ -5,6 +5,9 @@ import type { WeightPair } from './weights.js';
 /**
  * The run as the cluster remembers it (a ConfigMap), so another process can resume,
  * step, inspect or abort it. Versioned: readers refuse a schema they do not know.
+ * Fields added later are optional (`by`, `endedAt`, `actor.ciUrl`), so schema 1 records
+ * written before them still read, and older readers ignore them: no bump was needed.
+ * docs/run-record.md describes every field.
  */
 export const RUN_RECORD_SCHEMA = 1;
 
@@ -23,6 +26,8 @@ export interface WindowRecord {
 export interface StepRecord {
   readonly weight: number;
   readonly startedAt: string;
+  /** Who ran this step (the lock holder: host, CI job, pid): steps of one run come from many CI jobs. */
+  readonly by?: string;
   endedAt?: string;
   verdict?: Verdict;
   windows?: WindowRecord[];
@@ -31,6 +36,16 @@ export interface StepRecord {
 export interface RunEvent {
   readonly at: string;
   readonly message: string;
+  /** The process that did it (the lock holder); absent in records written before 0.1.0 added it. */
+  readonly by?: string;
+}
+
+/** Who started a run: where it ran, and the CI job (with a link to it) when there was one. */
+export interface RunActor {
+  readonly host: string;
+  readonly ciJob: string | undefined;
+  /** A link to the CI job's page (GitHub Actions run, GitLab job), for reports. */
+  readonly ciUrl?: string | undefined;
 }
 
 export interface RunRecord {
@@ -55,9 +70,11 @@ export interface RunRecord {
   events: RunEvent[];
   readonly startedAt: string;
   updatedAt: string;
-  readonly actor: { readonly host: string; readonly ciJob: string | undefined };
+  readonly actor: RunActor;
   /** Why it ended, when it ended badly. */
   reason: string | undefined;
+  /** When the outcome left `running` (promoted, reverted, ...). */
+  endedAt?: string | undefined;
 }
 
 /** The most recent events are kept; older ones are dropped so the ConfigMap stays small. */
@@ -65,4 +82,16 @@ export const MAX_EVENTS = 200;
 
 export function currentWeights(record: RunRecord): WeightPair {
   return { stable: 100 - record.weight, canary: record.weight };
+}
+
+/**
+ * The weight the run has passed a verdict at. A process killed during a bake leaves the
+ * route at the new weight with a step that has no verdict: that step is baked again, never
+ * counted as passed, so resuming (or `canary step`) cannot skip its judgement.
+ */
+export function judgedWeight(record: RunRecord): number {
+  const last = record.steps.at(-1);
+  if (record.weight === 0 || !last || last.weight !== record.weight || last.verdict?.kind === 'pass') return record.weight;
+  const below = record.schedule.filter((w) => w < record.weight);
+  return below.at(-1) ?? 0;
 }

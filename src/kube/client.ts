@@ -4,6 +4,7 @@ import {
   AppsV1Api,
   CoordinationV1Api,
   CoreV1Api,
+  EventsV1Api,
   KubeConfig,
   KubernetesObjectApi,
   ServerConfiguration,
@@ -34,6 +35,8 @@ export interface KubeClient {
   readonly core: CoreV1Api;
   readonly apps: AppsV1Api;
   readonly coordination: CoordinationV1Api;
+  /** events.k8s.io/v1: the Events we leave on the HTTPRoute. */
+  readonly events: EventsV1Api;
   readonly apiextensions: ApiextensionsV1Api;
   readonly version: VersionApi;
   /** Any kind, including custom resources (HTTPRoute, Gateway) and server-side apply. */
@@ -100,6 +103,7 @@ export function createKubeClient(options: KubeOptions): KubeClient {
     core: new CoreV1Api(config),
     apps: new AppsV1Api(config),
     coordination: new CoordinationV1Api(config),
+    events: new EventsV1Api(config),
     apiextensions: new ApiextensionsV1Api(config),
     version: new VersionApi(config),
     objects: new KubernetesObjectApi(config),

@@ -6,7 +6,8 @@ import type { RunLock, RunStore } from '../state/ports.js';
 import { createKubeClient, type KubeClient, type KubeOptions } from './client.js';
 import { KubeClusterReader } from './inspect.js';
 import { KubeNodeOps } from './nodes.js';
-import type { ClusterReader, NodeOps, WorkloadOps } from './ports.js';
+import type { ClusterReader, EventRecorder, NodeOps, WorkloadOps } from './ports.js';
+import { KubeEventRecorder, type EventRecorderOptions } from './event-recorder.js';
 import { KubeWorkloadOps } from './workloads.js';
 
 export interface KubePortsOptions extends KubeOptions {
@@ -25,7 +26,9 @@ export interface KubePorts {
   readonly workloads: WorkloadOps;
   routeStore(ref: { readonly namespace: string; readonly name: string }): RouteStore;
   runStore(namespace: string): RunStore;
-  runLock(namespace: string): RunLock;
+  /** `takeover`: --force-unlock, and how a dead holder is recognised (see LeaseLockOptions). */
+  runLock(namespace: string, takeover?: Pick<LeaseLockOptions, 'force' | 'holderGone' | 'onTakeover'>): RunLock;
+  routeEvents(options: EventRecorderOptions): EventRecorder;
 }
 
 /**
@@ -42,7 +45,8 @@ export function createKubePorts(options: KubePortsOptions): KubePorts {
     workloads: new KubeWorkloadOps(client, { pollMs: options.pollMs }),
     routeStore: (ref) => new KubeRouteStore(client, ref),
     runStore: (namespace) => new ConfigMapRunStore(client, { namespace, writer }),
-    runLock: (namespace) => new LeaseRunLock(client, { ...options.lease, namespace }),
+    runLock: (namespace, takeover) => new LeaseRunLock(client, { ...options.lease, ...takeover, namespace }),
+    routeEvents: (o) => new KubeEventRecorder(client, o),
   };
 }
 

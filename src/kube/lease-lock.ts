@@ -5,8 +5,8 @@ import { OWNED } from '../mesh/labels.js';
 import type { KubeClient } from './client.js';
 import { orUndefined, site } from './errors.js';
 import { retryOnConflict } from './retry.js';
-import type { HeldLock, RunLock } from '../state/ports.js';
-import { instant, isExpired, leaseExpiry, mayAcquire, renewInterval } from './lease-math.js';
+import type { HeldLock, LockHolder, RunLock } from '../state/ports.js';
+import { describeHolder, instant, isExpired, mayAcquire, renewInterval, type LeaseState } from './lease-math.js';
 
 export const LEASE_NAME = 'ambient-canary';
 
@@ -18,6 +18,15 @@ export interface LeaseLockOptions {
   readonly renewEveryMs?: number | undefined;
   readonly now?: (() => number) | undefined;
   readonly name?: string | undefined;
+  /** `--force-unlock`: take the lease even from a live holder (that run stops at its next renewal). */
+  readonly force?: boolean | undefined;
+  /**
+   * True when the holder is known to be dead without waiting for expiry (the CLI checks
+   * a holder on this very host by its pid), so a killed run's lease is taken over at once.
+   */
+  readonly holderGone?: ((holder: string) => boolean) | undefined;
+  /** Told when we take the lease from a holder that had not released it. */
+  readonly onTakeover?: ((previous: LockHolder, why: 'forced' | 'gone') => void) | undefined;
 }
 
 const DEFAULT_DURATION_SECONDS = 30;
@@ -42,20 +51,34 @@ export class LeaseRunLock implements RunLock {
   }
 
   async acquire(holder: string, signal: AbortSignal): Promise<HeldLock> {
+    let taken: { previous: LockHolder; why: 'forced' | 'gone' } | undefined;
     const lease = await retryOnConflict(async () => {
       const current = await this.read(signal);
       if (current === undefined) return this.write('create', this.claim(undefined, holder), signal);
       const spec = current.spec ?? {};
-      if (!mayAcquire(spec, holder, this.now())) {
-        const since = instant(spec.acquireTime);
-        throw new LockedError(spec.holderIdentity ?? 'unknown', since === undefined ? undefined : new Date(since).toISOString(), {
-          object: this.object(),
-          fix: `wait for that run to finish; if it died, the lock frees itself at ${new Date(leaseExpiry(spec) ?? this.now()).toISOString()}`,
-        });
-      }
+      taken = undefined;
+      if (!mayAcquire(spec, holder, this.now())) taken = this.takeover(spec);
       return this.write('update', this.claim(current, holder), signal);
     });
+    if (taken) this.o.onTakeover?.(taken.previous, taken.why);
     return new Renewal(this, holder, lease, this.o.renewEveryMs ?? renewInterval(this.durationSeconds), this.durationSeconds * 1000, this.now);
+  }
+
+  /** A live holder's lease is taken only when it is known dead or the user forces it; else LockedError (exit 4). */
+  private takeover(spec: LeaseState): { previous: LockHolder; why: 'forced' | 'gone' } {
+    const previous = describeHolder(spec);
+    if (this.o.holderGone?.(previous.holder) === true) return { previous, why: 'gone' };
+    if (this.o.force === true) return { previous, why: 'forced' };
+    throw new LockedError(previous.holder, previous.since, {
+      object: this.object(),
+      fix: `wait for that run to finish; if it died, the lock frees itself at ${previous.expiresAt ?? 'its expiry'} (or take it now with --force-unlock, which stops that run if it still runs)`,
+    });
+  }
+
+  async holder(signal: AbortSignal): Promise<LockHolder | undefined> {
+    const spec = (await this.read(signal))?.spec;
+    if (!spec?.holderIdentity || isExpired(spec, this.now())) return undefined;
+    return describeHolder(spec);
   }
 
   /** Our claim: a new holder gets a fresh acquireTime and a transition; the same holder just renews. */
@@ -76,12 +99,12 @@ export class LeaseRunLock implements RunLock {
     };
   }
 
-  /** Renews our claim; undefined when someone else holds it now. */
-  async renew(holder: string, signal: AbortSignal): Promise<V1Lease | undefined> {
+  /** Renews our claim; `{ takenBy }` when someone else holds it now ('' if nobody does). */
+  async renew(holder: string, signal: AbortSignal): Promise<{ lease: V1Lease } | { takenBy: string }> {
     return retryOnConflict(async () => {
       const current = await this.read(signal);
-      if (current?.spec?.holderIdentity !== holder) return undefined;
-      return this.write('update', this.claim(current, holder), signal);
+      if (current?.spec?.holderIdentity !== holder) return { takenBy: current?.spec?.holderIdentity ?? '' };
+      return { lease: await this.write('update', this.claim(current, holder), signal) };
     });
   }
 
@@ -123,6 +146,7 @@ class Renewal implements HeldLock {
   private readonly stop = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private lastRenewed: number;
+  takenBy: string | undefined;
 
   constructor(
     private readonly lock: LeaseRunLock,
@@ -151,11 +175,31 @@ class Renewal implements HeldLock {
     this.timer.unref();
   }
 
+  async verify(): Promise<boolean> {
+    if (this.takenBy !== undefined) return false;
+    try {
+      return await this.renewOnce(new AbortController().signal);
+    } catch {
+      // Unreadable is not taken: the caller goes on as if nothing happened (the lease may still expire).
+      return true;
+    }
+  }
+
+  /** One renewal; false (and `lost` aborted) when another run holds the lease now. */
+  private async renewOnce(signal: AbortSignal): Promise<boolean> {
+    const renewed = await this.lock.renew(this.holder, signal);
+    if ('takenBy' in renewed) {
+      this.takenBy = renewed.takenBy || 'nobody (released by someone else)';
+      this.lose(`${this.lock.object()} is now held by ${this.takenBy} (--force-unlock)`);
+      return false;
+    }
+    this.lastRenewed = this.now();
+    return true;
+  }
+
   private async tick(): Promise<void> {
     try {
-      const lease = await this.lock.renew(this.holder, this.stop.signal);
-      if (lease === undefined) return this.lose(`${this.lock.object()} is now held by another run`);
-      this.lastRenewed = this.now();
+      if (!(await this.renewOnce(this.stop.signal))) return;
     } catch (err) {
       if (this.stop.signal.aborted) return;
       if (this.now() - this.lastRenewed > this.durationMs) return this.lose(`${this.lock.object()} could not be renewed for ${this.durationMs / 1000}s: ${(err as Error).message}`);

@@ -37,3 +37,9 @@ export function mayAcquire(lease: LeaseState, holder: string, now: number): bool
 export function renewInterval(durationSeconds: number): number {
   return Math.max(100, Math.floor((durationSeconds * 1000) / 3));
 }
+
+/** A claim as people read it: who, since when, last renewed, until when. */
+export function describeHolder(lease: LeaseState): { holder: string; since: string | undefined; renewedAt: string | undefined; expiresAt: string | undefined } {
+  const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
+  return { holder: lease.holderIdentity || 'unknown', since: iso(instant(lease.acquireTime)), renewedAt: iso(instant(lease.renewTime)), expiresAt: iso(leaseExpiry(lease)) };
+}

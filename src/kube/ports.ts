@@ -60,3 +60,25 @@ export interface WorkloadOps {
   /** Sets `istio.io/rev` on the Gateway (a Gateway without it can lose its routes on upgrade). */
   setGatewayRevision(gateway: { namespace: string; name: string }, revision: string, signal: AbortSignal): Promise<void>;
 }
+
+/** Why an event was emitted on the route: `kubectl describe httproute` lists them in order. */
+export type RouteEventReason = 'CanaryWeight' | 'CanaryVerdict' | 'CanaryAborted' | 'CanaryPromoted';
+
+export interface RouteEvent {
+  readonly reason: RouteEventReason;
+  /** Warning for a failed verdict and an abort, so `kubectl get events --field-selector type=Warning` finds them. */
+  readonly type: 'Normal' | 'Warning';
+  /** What was done, e.g. `SetWeights`, `Judge`, `Revert`, `Promote` (events.k8s.io `action`). */
+  readonly action: string;
+  /** One human sentence with its numbers (at most 1 kB is kept). */
+  readonly note: string;
+}
+
+/**
+ * Kubernetes Events on the user's HTTPRoute, so the route's own history tells the story of
+ * the run. Best effort by contract: an implementation never throws (the run record is the
+ * source of truth; an Event is a courtesy to whoever runs `kubectl describe`).
+ */
+export interface EventRecorder {
+  record(event: RouteEvent, signal: AbortSignal): Promise<void>;
+}

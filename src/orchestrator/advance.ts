@@ -1,6 +1,6 @@
 import { InputError } from '../domain/errors.js';
 import { isPhaseDone } from '../domain/phase.js';
-import type { RunRecord } from '../domain/run-record.js';
+import { judgedWeight, type RunRecord } from '../domain/run-record.js';
 import { nextWeight } from '../domain/weights.js';
 import type { StoredRun } from '../state/ports.js';
 import { gatewayUrl } from '../mesh/gateway-url.js';
@@ -28,7 +28,7 @@ export async function step(options: SessionOptions, stored: StoredRun, requested
   const record = stored.record;
   requireRunning(record, 'step');
   if (!isPhaseDone(record.phase, 'smoke')) throw refuse(`run ${record.id} has not passed its smoke test yet (last phase: ${record.phase ?? 'none'}): continue it with \`canary upgrade --from ${record.from} --to ${record.to} --until ${options.plan.route.steps[0]?.weights.canary ?? 10}\``);
-  const next = nextWeight(options.plan.route.steps.map((s) => s.weights.canary), record.weight);
+  const next = nextWeight(options.plan.route.steps.map((s) => s.weights.canary), judgedWeight(record));
   if (next === undefined) throw refuse(`run ${record.id} is at ${record.weight}%, the last step: finish it with \`canary promote\``);
   if (requested !== undefined && requested !== next) throw refuse(`the next step is ${next}%, not ${requested}%: steps are never skipped or repeated`);
   const ctx = await withSession(options, async () => stored, async (ctx) => {
@@ -44,7 +44,7 @@ export async function step(options: SessionOptions, stored: StoredRun, requested
 export async function promoteRun(options: SessionOptions, stored: StoredRun): Promise<RunRecord> {
   const record = stored.record;
   requireRunning(record, 'promote');
-  if (record.weight !== 100) throw refuse(`run ${record.id} is at ${record.weight}%: promote only after the 100% step passed (\`canary step\`)`);
+  if (judgedWeight(record) !== 100) throw refuse(`run ${record.id} is at ${record.weight}%${record.weight === 100 ? ' without a passed verdict there' : ''}: promote only after the 100% step passed (\`canary step\`)`);
   const ctx = await withSession(options, async () => stored, async (ctx) => {
     await runTasks([{ title: phaseTitle('promote', options.plan), run: (report) => promote(ctx, report) }], options.progress);
     await updateRecord(ctx, (r) => {
@@ -60,6 +60,12 @@ export async function abortRun(options: SessionOptions, stored: StoredRun): Prom
   const record = stored.record;
   if (record.outcome === 'promoted') throw refuse(`run ${record.id} was promoted; there is nothing to abort (upgrade again to move on)`);
   if (record.promotedNodes.length > 0 || record.phase === 'promote') throw refuse(`run ${record.id} is promoting (nodes already moved: ${record.promotedNodes.join(', ') || 'none'}); finish it with \`canary promote\``);
+  // Promote's first act is the route (canary backends only) and its first record write comes
+  // later: a process killed in between leaves a record at 100% that looks abortable. Reverting
+  // that route would leave its rules with no backend at all, so the route itself decides.
+  if (record.weight === 100 && (await options.ports.router.getWeights(options.signal)).kind === 'unmanaged') {
+    throw refuse(`run ${record.id} is promoting: the route already serves only ${record.revisions.canary}; finish it with \`canary promote\``);
+  }
   // The revert is not cancellable: stopping it half-way would leave more to clean up.
   const ctx = await withSession(options, async () => stored, (ctx) => revertAs(ctx, options.progress, 'reverted', 'aborted by `canary abort`', new AbortController().signal));
   return ctx.stored.record;

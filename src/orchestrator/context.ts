@@ -1,8 +1,8 @@
 import type { RunConfig } from '../config/types.js';
-import type { RunRecord } from '../domain/run-record.js';
+import type { RunActor, RunRecord } from '../domain/run-record.js';
 import type { HelmRunner } from '../helm/ports.js';
 import type { ClusterFacts } from '../mesh/cluster-facts.js';
-import type { ClusterReader, NodeOps, WorkloadOps } from '../kube/ports.js';
+import type { ClusterReader, EventRecorder, NodeOps, WorkloadOps } from '../kube/ports.js';
 import type { SmokeTester, StepJudge } from '../load/ports.js';
 import type { Plan } from '../plan/build.js';
 import type { TrafficRouter } from '../routing/ports.js';
@@ -19,8 +19,10 @@ export interface Ports {
   readonly lock: RunLock;
   readonly smoke: SmokeTester;
   readonly judge: StepJudge;
+  /** Kubernetes Events on the HTTPRoute (weights, verdicts, abort, promote); best effort. */
+  readonly events: EventRecorder;
   readonly clock: () => Date;
-  readonly actor: { readonly host: string; readonly ciJob: string | undefined };
+  readonly actor: RunActor;
   /** Who holds the lock while this process runs (host, CI job, pid). */
   readonly holder: string;
 }

@@ -5,6 +5,7 @@ import { ztunnelRelease } from '../mesh/charts.js';
 import type { Reporter, RunContext } from './context.js';
 import { inspectQuery } from './preflight.js';
 import { addEvent, updateRecord } from './record.js';
+import { tellRoute } from './route-events.js';
 
 /**
  * The new revision takes over: the route keeps only the canary backends, the Gateway is
@@ -26,6 +27,7 @@ export async function promote(ctx: RunContext, report: Reporter): Promise<void> 
     r.reason = undefined;
     addEvent(ctx, r, `promoted to ${config.to.name}`);
   });
+  await tellRoute(ctx, { reason: 'CanaryPromoted', type: 'Normal', action: 'Promote', note: `run ${ctx.stored.record.id}: the route serves ${ctx.plan.revisions.canary} only; ${ctx.plan.revisions.stable} removed` });
 }
 
 async function removeStableNamespace(ctx: RunContext, report: Reporter): Promise<void> {

@@ -6,7 +6,7 @@ import { formatVersion } from '../domain/revision.js';
 import type { Plan } from '../plan/build.js';
 import type { RunContext } from './context.js';
 
-export function newRecord(config: RunConfig, plan: Plan, now: Date, actor: RunRecord['actor']): RunRecord {
+export function newRecord(config: RunConfig, plan: Plan, now: Date, actor: RunRecord['actor'], holder?: string): RunRecord {
   const at = now.toISOString();
   return {
     schema: RUN_RECORD_SCHEMA,
@@ -22,7 +22,7 @@ export function newRecord(config: RunConfig, plan: Plan, now: Date, actor: RunRe
     originalWeights: undefined,
     promotedNodes: [],
     steps: [],
-    events: [{ at, message: `run started by ${actor.host}${actor.ciJob ? ` (CI job ${actor.ciJob})` : ''}` }],
+    events: [{ at, message: `run started by ${actor.host}${actor.ciJob ? ` (CI job ${actor.ciJob})` : ''}`, by: holder }],
     startedAt: at,
     updatedAt: at,
     actor,
@@ -41,6 +41,8 @@ export async function updateRecord(ctx: RunContext, change: (r: RunRecord) => vo
     const next = structuredClone(ctx.stored.record);
     change(next);
     next.updatedAt = ctx.ports.clock().toISOString();
+    // The moment a run ends is kept apart from updatedAt, which later reads of it may move.
+    if (next.outcome !== 'running' && next.endedAt === undefined) next.endedAt = next.updatedAt;
     try {
       ctx.stored = await ctx.ports.runs.save(ctx.stored, next, signal);
       return ctx.stored.record;
@@ -55,7 +57,7 @@ export async function updateRecord(ctx: RunContext, change: (r: RunRecord) => vo
 
 /** Appends an event to a record being changed (kept to the newest MAX_EVENTS). */
 export function addEvent(ctx: RunContext, r: RunRecord, message: string): void {
-  r.events.push({ at: ctx.ports.clock().toISOString(), message });
+  r.events.push({ at: ctx.ports.clock().toISOString(), message, by: ctx.ports.holder });
   if (r.events.length > MAX_EVENTS) r.events.splice(0, r.events.length - MAX_EVENTS);
 }
 

@@ -6,6 +6,7 @@ import { formatInvocation } from '../domain/helm-invocation.js';
 import type { Reporter, RunContext } from './context.js';
 import { inspectQuery } from './preflight.js';
 import { addEvent, updateRecord } from './record.js';
+import { tellRoute, weightEvent } from './route-events.js';
 import { revertSteps, type RevertStep } from './revert-plan.js';
 
 /**
@@ -28,6 +29,7 @@ export async function revert(ctx: RunContext, report: Reporter, outcome: Outcome
     },
     signal,
   );
+  await tellRoute(ctx, { reason: 'CanaryAborted', type: 'Warning', action: 'Revert', note: `run ${ctx.stored.record.id} ${outcome}: ${reason}; the route is back on ${ctx.plan.revisions.stable}` });
 }
 
 /** The first thing any failure does once traffic may have moved: 100% stable, verified. */
@@ -36,6 +38,7 @@ export async function restoreTraffic(ctx: RunContext, report: Reporter, signal: 
   if (read.kind === 'unmanaged' || read.kind === 'no-canary') return;
   if (read.kind === 'weights' && read.weights.canary === 0) return;
   await ctx.ports.router.setWeights(ALL_STABLE, signal);
+  await tellRoute(ctx, weightEvent(ctx, ALL_STABLE, 'traffic back on the stable revision'));
   await updateRecord(
     ctx,
     (r) => {

@@ -20,12 +20,13 @@ export interface SessionOptions {
 }
 
 /**
- * Holds the lock (taken before the record is read or written) for the body, and turns any failure into the right end: an SLO breach
+ * Holds the lock (taken before the record is read or written, or `held` already: `upgrade`
+ * takes it before its preflight) for the body, and turns any failure into the right end: an SLO breach
  * or an interrupt reverts everything (exit 3 / 130); anything else puts traffic back on
  * stable and leaves the run resumable (exit 1), saying how to resume or abort.
  */
-export async function withSession(options: SessionOptions, load: () => Promise<StoredRun>, body: (ctx: RunContext) => Promise<void>): Promise<RunContext> {
-  const lock = await options.ports.lock.acquire(options.ports.holder, options.signal);
+export async function withSession(options: SessionOptions, load: () => Promise<StoredRun>, body: (ctx: RunContext) => Promise<void>, held?: HeldLock): Promise<RunContext> {
+  const lock = held ?? (await options.ports.lock.acquire(options.ports.holder, options.signal));
   let stored: StoredRun;
   try {
     stored = await load();
@@ -48,6 +49,14 @@ export async function withSession(options: SessionOptions, load: () => Promise<S
 async function endBadly(ctx: RunContext, options: SessionOptions, lock: HeldLock, error: unknown): Promise<CanaryError> {
   // A revert gets its own, uncancellable signal: a second Ctrl-C must not cut it short.
   const revertSignal = new AbortController().signal;
+  // Another run took the lock (--force-unlock): it owns the cluster now, and a revert from
+  // here would fight it (even after Ctrl-C or a breach). Leave the cluster to that run.
+  if (!(await lock.verify())) {
+    return new InfraError(`stopped: ${lock.takenBy} took the run lock (--force-unlock); this process stopped and reverted nothing`, {
+      cause: error,
+      fix: 'see `canary status`: the run that took the lock continues or reverts it',
+    });
+  }
   const interrupted = options.signal.aborted;
   if (error instanceof AbortedError || interrupted) {
     const outcome: Outcome = interrupted ? 'interrupted' : 'aborted';

@@ -1,7 +1,9 @@
 import { AbortedError } from '../domain/errors.js';
+import { judgedWeight } from '../domain/run-record.js';
 import { nextWeight, weightsFor } from '../domain/weights.js';
 import type { Reporter, RunContext } from './context.js';
 import { addEvent, updateRecord } from './record.js';
+import { tellRoute, verdictEvent, weightEvent } from './route-events.js';
 import { stepTitle } from './titles.js';
 
 /** What the steps phase left: all done, or paused at a weight (`--until`, `canary step`). */
@@ -11,12 +13,12 @@ export type StepsOutcome = 'done' | 'paused';
 export async function runSteps(ctx: RunContext, report: Reporter, limit = Number.POSITIVE_INFINITY): Promise<StepsOutcome> {
   const schedule = ctx.plan.route.steps.map((s) => s.weights.canary);
   for (let taken = 0; taken < limit; taken++) {
-    const weight = nextWeight(schedule, ctx.stored.record.weight);
+    const weight = nextWeight(schedule, judgedWeight(ctx.stored.record));
     if (weight === undefined) return 'done';
     await runStep(ctx, report, weight);
     if (ctx.plan.route.until !== undefined && weight >= ctx.plan.route.until && weight < 100) return 'paused';
   }
-  return nextWeight(schedule, ctx.stored.record.weight) === undefined ? 'done' : 'paused';
+  return nextWeight(schedule, judgedWeight(ctx.stored.record)) === undefined ? 'done' : 'paused';
 }
 
 async function runStep(ctx: RunContext, report: Reporter, weight: number): Promise<void> {
@@ -27,9 +29,10 @@ async function runStep(ctx: RunContext, report: Reporter, weight: number): Promi
   const startedAt = ctx.ports.clock().toISOString();
   await updateRecord(ctx, (r) => {
     r.weight = weight;
-    r.steps.push({ weight, startedAt });
+    r.steps.push({ weight, startedAt, by: ctx.ports.holder });
     addEvent(ctx, r, `route at ${weights.stable}/${weights.canary} (generation ${observed.generation})`);
   });
+  await tellRoute(ctx, weightEvent(ctx, weights, `step to ${weight}%, accepted at generation ${observed.generation}`));
   report.say(`route at ${weights.stable}/${weights.canary}, accepted at generation ${observed.generation}; baking`);
   const result = await ctx.ports.judge.bake({ url: ctx.gatewayUrl as string, weights, bakeMs, revisions: ctx.plan.revisions }, ctx.signal);
   // A judge that returns normally after an interrupt must not let the run go on.
@@ -42,6 +45,7 @@ async function runStep(ctx: RunContext, report: Reporter, weight: number): Promi
     step.windows = [...result.windows];
     addEvent(ctx, r, `verdict at ${weight}%: ${result.verdict.kind}: ${result.verdict.reasons.join('; ')}`);
   });
+  await tellRoute(ctx, verdictEvent(weight, result.verdict));
   report.say(`verdict at ${weight}%: ${result.verdict.kind}: ${result.verdict.reasons.join('; ')}`);
   if (result.verdict.kind !== 'pass') {
     throw new AbortedError(`weight ${weight}%: the canary did not pass (${result.verdict.kind}): ${result.verdict.reasons.join('; ')}`);

@@ -1,7 +1,8 @@
-import type { RunRecord } from '../domain/run-record.js';
+import type { RunRecord, StepRecord } from '../domain/run-record.js';
 
-/** The run as Markdown, for a change ticket or $GITHUB_STEP_SUMMARY. */
+/** The run as Markdown, for a change ticket or $GITHUB_STEP_SUMMARY (GitHub-flavoured tables). */
 export function markdownReport(record: RunRecord): string {
+  const ci = record.actor.ciJob ? ` (${record.actor.ciUrl ? `[${escape(record.actor.ciJob)}](${record.actor.ciUrl})` : escape(record.actor.ciJob)})` : '';
   const lines = [
     `# Canary upgrade ${record.from} → ${record.to}: ${record.outcome}`,
     '',
@@ -12,14 +13,15 @@ export function markdownReport(record: RunRecord): string {
     `| Last phase | ${record.phase ?? 'none'} |`,
     `| Weight | ${100 - record.weight}% stable / ${record.weight}% canary (schedule ${record.schedule.join(' → ')}) |`,
     `| Canary nodes | ${record.canaryNodes.map((n) => `\`${n.name}\``).join(', ') || '—'} |`,
-    `| Started | ${record.startedAt} by ${record.actor.host}${record.actor.ciJob ? ` (${record.actor.ciJob})` : ''} |`,
+    `| Started | ${record.startedAt} by ${escape(record.actor.host)}${ci} |`,
+    `| Ended | ${record.endedAt ?? '—'} |`,
     `| Updated | ${record.updatedAt} |`,
     '',
     '## Steps',
     '',
-    '| Weight | Started | Ended | Verdict | Reasons |',
-    '|---|---|---|---|---|',
-    ...record.steps.map((s) => `| ${s.weight}% | ${s.startedAt} | ${s.endedAt ?? '—'} | ${s.verdict?.kind ?? 'baking'} | ${escape(s.verdict?.reasons.join('; ') ?? '')} |`),
+    '| Weight | Started | Ended | Verdict | Canary responses | Canary errors | Canary p99 | By | Reasons |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...record.steps.map(stepRow),
     '',
     '## Events',
     '',
@@ -27,6 +29,13 @@ export function markdownReport(record: RunRecord): string {
     '',
   ];
   return lines.join('\n');
+}
+
+function stepRow(s: StepRecord): string {
+  const f = s.verdict?.figures ?? {};
+  const p99 = f['canaryP99Ms'] !== undefined && f['canaryP99Ms'] >= 0 ? `${f['canaryP99Ms']} ms` : '—';
+  const kind = s.verdict?.kind ?? (s.endedAt ? 'none' : 'baking');
+  return `| ${s.weight}% | ${s.startedAt} | ${s.endedAt ?? '—'} | ${kind} | ${f['canaryRequests'] ?? '—'} | ${f['canaryErrors'] ?? '—'} | ${p99} | ${escape(s.by ?? '—')} | ${escape(s.verdict?.reasons.join('; ') ?? '')} |`;
 }
 
 function escape(text: string): string {

@@ -17,13 +17,35 @@ export interface RunStore {
 }
 
 export interface HeldLock {
-  /** Aborts when the lease is lost (renewal failed past its duration). */
+  /** Aborts when the lease is lost (renewal failed past its duration, or another run took it). */
   readonly lost: AbortSignal;
+  /**
+   * Who took the lease from us (`--force-unlock` elsewhere), once someone has: that run now
+   * owns the cluster, so this one must stop without touching it, not even to revert.
+   */
+  readonly takenBy: string | undefined;
+  /**
+   * Renews now and says whether we still hold the lease (false: another run took it, and
+   * `takenBy` names it). Asked before a revert, so a run whose lock was taken with
+   * --force-unlock does not fight the run that took it.
+   */
+  verify(): Promise<boolean>;
   release(): Promise<void>;
+}
+
+/** Who holds the lock, as `canary status` and LockedError show it. */
+export interface LockHolder {
+  readonly holder: string;
+  readonly since: string | undefined;
+  readonly renewedAt: string | undefined;
+  /** When the claim runs out unless renewed: after that anyone may take it. */
+  readonly expiresAt: string | undefined;
 }
 
 /** A coordination.k8s.io Lease: one mutating run at a time. */
 export interface RunLock {
   /** LockedError (exit 4) naming the holder while another live run holds it. */
   acquire(holder: string, signal: AbortSignal): Promise<HeldLock>;
+  /** The live holder, if any; undefined when the lock is free or its claim ran out. */
+  holder(signal: AbortSignal): Promise<LockHolder | undefined>;
 }

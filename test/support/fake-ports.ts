@@ -1,4 +1,5 @@
 import type { RunRecord } from '../../src/domain/run-record.js';
+import type { RouteEvent } from '../../src/kube/ports.js';
 import { verdict, type Verdict } from '../../src/domain/verdict.js';
 import type { Ports } from '../../src/orchestrator/context.js';
 import type { Plan } from '../../src/plan/build.js';
@@ -14,6 +15,10 @@ export interface FakeBehaviour {
   /** Runs during a bake, e.g. to interrupt the run mid-step. */
   duringBake?: (weight: number) => void;
   holder?: string;
+  /** Every Event write fails (an Event is best effort: the run must not notice). */
+  eventsFail?: boolean;
+  /** Receives the Kubernetes Events the run leaves on the route, in order. */
+  events?: RouteEvent[];
 }
 
 /** Ports over a FakeCluster, with the real GatewayApiRouter on top of a fake RouteStore. */
@@ -102,10 +107,19 @@ export function fakePorts(cluster: FakeCluster, plan: Plan, behaviour: FakeBehav
         cluster.acquire(holder, clock().toISOString());
         return {
           lost: new AbortController().signal,
+          takenBy: undefined,
+          verify: async () => true,
           release: async () => {
             if (cluster.lease?.holder === holder) cluster.lease = undefined;
           },
         };
+      },
+      holder: async () => (cluster.lease ? { holder: cluster.lease.holder, since: cluster.lease.since, renewedAt: cluster.lease.since, expiresAt: undefined } : undefined),
+    },
+    events: {
+      record: async (event) => {
+        if (behaviour.eventsFail) throw new Error('test double: the events API refuses');
+        behaviour.events?.push(event);
       },
     },
     smoke: {

@@ -6,22 +6,37 @@ import { verb } from '../verbs.js';
 import { composePorts } from '../compose.js';
 import { printData, progressMode } from '../io.js';
 import { RESULT } from '../messages.js';
+import { observeCluster } from '../observe.js';
 import { selectRun } from '../run-select.js';
+import type { Settings } from '../settings.js';
 import { environmentOf, type Command, type CommandContext } from './context.js';
 import type { RunRecord } from '../../domain/run-record.js';
 import type { SelectedRun } from '../run-select.js';
 
-/** `canary status`: the run record as it is; reads only. */
-export const statusCommand: Command = async ({ settings, io, signal }) => {
-  const { config, stored } = await selectRun(settings, io, signal);
-  printData(io, config.output, stored.record, () => statusTable(stored.record));
+/**
+ * `canary status`: the run record, and beside it what the cluster holds now (the route's
+ * weights, canary nodes, releases, the lock) with every difference named. Reads only.
+ * `-o json|yaml` prints the record with the cluster's view under `observed`.
+ */
+export const statusCommand: Command = async (ctx) => {
+  const { settings, io, signal } = ctx;
+  const run = await selectRun(settings, io, signal);
+  const observed = await observeCluster(composePorts(run.config, run.plan, environmentOf(ctx)), run, signal);
+  const record = run.stored.record;
+  if ('error' in observed) io.stderr(`warning: ${observed.error}\n`);
+  printData(io, run.config.output, { ...record, observed }, () => statusTable(record, 'error' in observed ? undefined : observed));
   return 0;
 };
+
+/** `--force-unlock`: a flag of this call only (no canary.yaml key: it must never be a standing setting). */
+export function forceUnlock(settings: Settings): boolean {
+  return settings.argv.values['lock.forceUnlock'] === true;
+}
 
 async function onRecordedRun(ctx: CommandContext, act: (run: SelectedRun, options: Parameters<typeof step>[0]) => Promise<RunRecord>, message: (r: RunRecord) => string): Promise<number> {
   const { settings, io, signal } = ctx;
   const run = await selectRun(settings, io, signal);
-  const ports = composePorts(run.config, run.plan, environmentOf(ctx));
+  const ports = composePorts(run.config, run.plan, environmentOf(ctx), { forceUnlock: forceUnlock(settings) });
   const progress = progressMode(io, run.config.output);
   const record = await act(run, { config: run.config, plan: run.plan, ports, signal, progress });
   printData(io, run.config.output, record, () => `${statusTable(record)}\n${message(record)}\n`);

@@ -11,13 +11,14 @@ import { RESULT } from '../messages.js';
 import { settingsToConfig } from '../settings.js';
 import { valuesFiles } from '../values-files.js';
 import { environmentOf, kubeEnv, type Command } from './context.js';
+import { forceUnlock } from './recorded.js';
 
 /** `canary upgrade`: the whole procedure; `--dry-run` checks the cluster and prints the plan. */
 export const upgradeCommand: Command = async (ctx) => {
   const { settings, io, signal } = ctx;
   const config = settingsToConfig(settings, true, kubeEnv(io));
   const plan = buildPlan(config, valuesFiles(config, io.cwd));
-  const ports = composePorts(config, plan, environmentOf(ctx));
+  const ports = composePorts(config, plan, environmentOf(ctx), { forceUnlock: forceUnlock(settings) });
   const progress = progressMode(io, config.output);
   if (config.dryRun) {
     let nodes: readonly string[] = [];
