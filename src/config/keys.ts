@@ -75,6 +75,8 @@ export const KEYS: readonly KeySpec[] = [
   { path: 'slo.p99Ratio', flag: 'slo-p99-ratio', kind: 'ratio', help: 'the canary p99 may be at most this many times the stable p99', defaultText: '1.5' },
   { path: 'load.profile', flag: 'load-profile', kind: 'string', help: 'load profile (YAML: paths, headers, connections, rate, timeout) a weight step bakes under', defaultText: 'loadtests/default.yaml, shipped' },
   // ---- end of the step judge's keys ----
+  // ---- Preflight (issue 6) ----
+  { path: 'maxMinorVersions', flag: 'max-minor-versions', kind: 'integer', min: 1, max: 20, help: 'most minor versions --to may be ahead of --from (istio-cni, never canaried, supports a control plane one minor ahead)', defaultText: '1' },
 ];
 
 /** Flags that are not settings: they choose what to read or show. */

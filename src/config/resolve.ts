@@ -54,6 +54,7 @@ export function resolveConfig(input: ResolveInput): RunConfig {
     from: fromRev,
     to: toRev,
     allowDowngrade,
+    maxMinorVersions: value('maxMinorVersions', 1),
     kube: { kubeconfig: value<string | undefined>('kubeconfig', input.env.kubeconfig), context: value<string | undefined>('context', undefined) },
     output: value<OutputFormat>('output', 'table'),
     dryRun: value('dryRun', false),

@@ -17,6 +17,8 @@ export interface RunConfig {
   readonly from: Revision;
   readonly to: Revision;
   readonly allowDowngrade: boolean;
+  /** How many minor versions --to may be ahead of --from (preflight refuses more). */
+  readonly maxMinorVersions: number;
   readonly kube: { readonly kubeconfig: string | undefined; readonly context: string | undefined };
   readonly output: OutputFormat;
   readonly dryRun: boolean;

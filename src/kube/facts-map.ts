@@ -1,6 +1,6 @@
-import type { V1DaemonSet, V1Deployment, V1Namespace, V1Node, V1ObjectMeta } from '@kubernetes/client-node';
-import { isOwned } from '../mesh/labels.js';
-import type { DaemonSetFacts, DeploymentFacts, NamespaceFacts, NodeFacts, NodeSelectorRequirement, NodeSelectorTerms, ReleaseFacts } from '../mesh/cluster-facts.js';
+import type { V1Container, V1DaemonSet, V1Deployment, V1Lease, V1Namespace, V1Node, V1ObjectMeta, V1Pod } from '@kubernetes/client-node';
+import { isOwned, REV } from '../mesh/labels.js';
+import type { AgentPodFacts, DaemonSetFacts, DeploymentFacts, LeaseFacts, NamespaceFacts, NodeFacts, NodeSelectorRequirement, NodeSelectorTerms, ReleaseFacts, SidecarPodFacts } from '../mesh/cluster-facts.js';
 
 /** Pure conversions from API objects to the facts preflight reasons about. */
 
@@ -55,6 +55,8 @@ export function daemonSetFacts(ds: V1DaemonSet): DaemonSetFacts {
     ready: ds.status?.numberReady ?? 0,
     updated: ds.status?.updatedNumberScheduled ?? 0,
     release: ds.metadata?.annotations?.[HELM_RELEASE_ANNOTATION],
+    // Istio's ztunnel chart puts the revision in an annotation on the DaemonSet, not a label.
+    revision: ds.metadata?.labels?.[REV] ?? ds.metadata?.annotations?.[REV],
   };
 }
 
@@ -98,4 +100,50 @@ export function releaseFacts(secrets: readonly V1ObjectMeta[]): ReleaseFacts[] {
 function releaseVersion(meta: V1ObjectMeta): number {
   const v = Number(meta.labels?.['version']);
   return Number.isFinite(v) ? v : 0;
+}
+
+function podReady(pod: V1Pod): boolean {
+  return (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+/** A ztunnel or istio-cni pod: its node, readiness, and owning DaemonSet (`namespace/name`). */
+export function agentPodFacts(pod: V1Pod): AgentPodFacts {
+  const namespace = pod.metadata?.namespace ?? '';
+  const owner = (pod.metadata?.ownerReferences ?? []).find((o) => o.kind === 'DaemonSet');
+  return { namespace, name: pod.metadata?.name ?? '', node: pod.spec?.nodeName || undefined, ready: podReady(pod) && !pod.metadata?.deletionTimestamp, daemonSet: owner ? `${namespace}/${owner.name}` : undefined };
+}
+
+export const SIDECAR_CONTAINER = 'istio-proxy';
+/** Proxy metadata the injector renders as env; Istio's ambient profile sets it for every sidecar. */
+export const HBONE_ENV = 'ISTIO_META_ENABLE_HBONE';
+
+/**
+ * A pod with an Envoy sidecar: a container, or a native sidecar (an init container with
+ * restartPolicy Always, Istio's default since 1.27), named istio-proxy. ztunnel's own pods
+ * are skipped, as Istio's migration assistant skips them.
+ */
+export function sidecarFacts(pod: V1Pod): SidecarPodFacts | undefined {
+  if (pod.metadata?.labels?.['app'] === 'ztunnel') return undefined;
+  const all: V1Container[] = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
+  const proxy = all.find((c) => c.name === SIDECAR_CONTAINER);
+  if (!proxy) return undefined;
+  const hbone = (proxy.env ?? []).some((e) => e.name === HBONE_ENV && e.value !== 'false');
+  return { namespace: pod.metadata?.namespace ?? '', name: pod.metadata?.name ?? '', hbone };
+}
+
+/** Lease times arrive as Dates or strings depending on the client path; facts carry ISO strings. */
+function iso(value: unknown): string | undefined {
+  if (value instanceof Date) return value.toISOString();
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+export function leaseFacts(lease: V1Lease): LeaseFacts {
+  return {
+    namespace: lease.metadata?.namespace ?? '',
+    name: lease.metadata?.name ?? '',
+    holder: lease.spec?.holderIdentity || undefined,
+    acquiredAt: iso(lease.spec?.acquireTime),
+    renewedAt: iso(lease.spec?.renewTime),
+    durationSeconds: lease.spec?.leaseDurationSeconds,
+  };
 }

@@ -3,7 +3,10 @@ import type { KubeObject } from '../domain/kube-object.js';
 import { GATEWAY_API_GROUP, type HTTPRoute } from '../gateway-api/types.js';
 import type { KubeClient } from './client.js';
 import { orUndefined, site } from './errors.js';
-import type { ClusterFacts, InspectQuery, NamespaceFacts } from '../mesh/cluster-facts.js';
+import type { ClusterFacts, InspectQuery, MeshFacts, MeshQuery, NamespaceFacts } from '../mesh/cluster-facts.js';
+import type { AccessFacts, AccessRequirement } from '../mesh/access.js';
+import { reviewAccess } from './access-review.js';
+import { readMeshFacts } from './inspect-mesh.js';
 import { daemonSetFacts, deploymentFacts, isZtunnel, keptCrd, namespaceFacts, nodeFacts, releaseFacts } from './facts-map.js';
 import type { ClusterReader } from './ports.js';
 
@@ -19,13 +22,16 @@ export class KubeClusterReader implements ClusterReader {
    * whole look and cancels the reads still retrying, so the error comes back at once.
    */
   async inspect(query: InspectQuery, signal: AbortSignal): Promise<ClusterFacts> {
-    const first = new AbortController();
-    try {
-      return await this.readAll(query, AbortSignal.any([signal, first.signal]));
-    } catch (err) {
-      first.abort(err);
-      throw err;
-    }
+    return firstFailureCancels(signal, (s) => this.readAll(query, s));
+  }
+
+  async reviewAccess(requirements: readonly AccessRequirement[], signal: AbortSignal): Promise<AccessFacts> {
+    const answers = await firstFailureCancels(signal, (s) => reviewAccess(this.client, requirements, s));
+    return { context: this.client.target.context, server: this.client.target.server, answers };
+  }
+
+  async inspectMesh(query: MeshQuery, signal: AbortSignal): Promise<MeshFacts> {
+    return firstFailureCancels(signal, (s) => readMeshFacts(this.client, query, s));
   }
 
   private async readAll(query: InspectQuery, signal: AbortSignal): Promise<ClusterFacts> {
@@ -87,7 +93,8 @@ export class KubeClusterReader implements ClusterReader {
 
   private async crds(signal: AbortSignal): Promise<string[]> {
     const list = await this.client.call(site('list', 'CustomResourceDefinition'), signal, () => this.client.apiextensions.listCustomResourceDefinition({}, METADATA_ONLY));
-    return list.items.map((c) => c.metadata?.name ?? '').filter(keptCrd).sort();
+    // A metadata-only list with nothing in it comes back with `items: null`.
+    return (list.items ?? []).map((c) => c.metadata?.name ?? '').filter(keptCrd).sort();
   }
 
   private async custom<T>(kind: 'HTTPRoute' | 'Gateway', ref: { namespace: string; name: string }, signal: AbortSignal): Promise<T> {
@@ -99,6 +106,17 @@ export class KubeClusterReader implements ClusterReader {
 
   private async releases(namespace: string, signal: AbortSignal) {
     const list = await this.client.call(site('list', 'Secret', namespace), signal, () => this.client.core.listNamespacedSecret({ namespace, labelSelector: 'owner=helm' }, METADATA_ONLY));
-    return releaseFacts(list.items.map((s) => ({ ...s.metadata, namespace: s.metadata?.namespace ?? namespace })));
+    return releaseFacts((list.items ?? []).map((s) => ({ ...s.metadata, namespace: s.metadata?.namespace ?? namespace })));
+  }
+}
+
+/** Runs parallel reads; the first failure cancels the others (still retrying), so its error comes back at once. */
+async function firstFailureCancels<T>(signal: AbortSignal, read: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const first = new AbortController();
+  try {
+    return await read(AbortSignal.any([signal, first.signal]));
+  } catch (err) {
+    first.abort(err);
+    throw err;
   }
 }

@@ -1,6 +1,7 @@
 import type { KubeObject } from '../domain/kube-object.js';
 import type { PodPlacement, NodeTaint } from '../plan/manifests.js';
-import type { ClusterFacts, InspectQuery } from '../mesh/cluster-facts.js';
+import type { ClusterFacts, InspectQuery, MeshFacts, MeshQuery } from '../mesh/cluster-facts.js';
+import type { AccessFacts, AccessRequirement } from '../mesh/access.js';
 
 /**
  * The Kubernetes operations the orchestrator needs, one narrow interface per concern.
@@ -10,6 +11,13 @@ import type { ClusterFacts, InspectQuery } from '../mesh/cluster-facts.js';
 export interface ClusterReader {
   /** Fails with InfraError (exit 1) naming the context when the cluster does not answer. */
   inspect(query: InspectQuery, signal: AbortSignal): Promise<ClusterFacts>;
+  /**
+   * One SelfSubjectAccessReview per requirement, and which cluster answered. The first call
+   * preflight makes: its failure means the cluster is unreachable or rejects the credentials.
+   */
+  reviewAccess(requirements: readonly AccessRequirement[], signal: AbortSignal): Promise<AccessFacts>;
+  /** What only preflight reads (every pod is scanned for sidecars): see MeshFacts. */
+  inspectMesh(query: MeshQuery, signal: AbortSignal): Promise<MeshFacts>;
 }
 
 export interface DrainReport {

@@ -26,3 +26,31 @@ export function warn(id: string, group: CheckGroup, message: string, fix: string
 export function failures(results: readonly CheckResult[]): CheckResult[] {
   return results.filter((r) => r.status === 'fail');
 }
+
+/** The phases of a preflight, in the order a migration assistant walks them (and doctor prints them). */
+export const GROUPS: readonly CheckGroup[] = ['access', 'tools', 'versions', 'ambient', 'sidecars', 'pinning', 'topology', 'ownership'];
+
+/** Results in phase order; within a phase, in the order they were made. */
+export function inPhaseOrder(results: readonly CheckResult[]): CheckResult[] {
+  return GROUPS.flatMap((g) => results.filter((r) => r.group === g));
+}
+
+export interface GroupSummary {
+  readonly group: CheckGroup;
+  /** The worst status in the group. */
+  readonly status: CheckStatus;
+  readonly pass: number;
+  readonly warn: number;
+  readonly fail: number;
+}
+
+/** One line per phase that has checks: its worst status and the counts. */
+export function summarizeGroups(results: readonly CheckResult[]): GroupSummary[] {
+  return GROUPS.flatMap((group) => {
+    const mine = results.filter((r) => r.group === group);
+    if (mine.length === 0) return [];
+    const count = (s: CheckStatus): number => mine.filter((r) => r.status === s).length;
+    const status: CheckStatus = count('fail') > 0 ? 'fail' : count('warn') > 0 ? 'warn' : 'pass';
+    return [{ group, status, pass: count('pass'), warn: count('warn'), fail: count('fail') }];
+  });
+}

@@ -46,6 +46,42 @@ export interface DaemonSetFacts {
   readonly updated: number;
   /** The Helm release that owns it (meta.helm.sh/release-name), if any. */
   readonly release: string | undefined;
+  /** `istio.io/rev` from its labels or, as Istio's ztunnel chart sets it, its annotations. */
+  readonly revision: string | undefined;
+}
+
+/** A pod of a node agent (ztunnel, istio-cni): where it runs and whether it is Ready. */
+export interface AgentPodFacts {
+  readonly namespace: string;
+  readonly name: string;
+  readonly node: string | undefined;
+  readonly ready: boolean;
+  /** The DaemonSet that owns it (`namespace/name`), if any. */
+  readonly daemonSet: string | undefined;
+}
+
+/** A pod running an Envoy sidecar (a container or native sidecar named istio-proxy). */
+export interface SidecarPodFacts {
+  readonly namespace: string;
+  readonly name: string;
+  /** Its istio-proxy carries ISTIO_META_ENABLE_HBONE, so it can talk to ambient pods over HBONE. */
+  readonly hbone: boolean;
+}
+
+/** The run lock as stored (coordination.k8s.io Lease); read, never taken, by preflight. */
+export interface LeaseFacts {
+  readonly namespace: string;
+  readonly name: string;
+  readonly holder: string | undefined;
+  readonly acquiredAt: string | undefined;
+  readonly renewedAt: string | undefined;
+  readonly durationSeconds: number | undefined;
+}
+
+/** A CRD version the run uses, e.g. HTTPRoute at v1: `httproutes.gateway.networking.k8s.io` v1. */
+export interface ServedKind {
+  readonly crd: string;
+  readonly version: string;
 }
 
 export interface NamespaceFacts {
@@ -76,9 +112,42 @@ export interface ClusterFacts {
   readonly releases: readonly ReleaseFacts[];
 }
 
+/**
+ * What only preflight reads, apart from ClusterFacts because it is heavier (every pod in the
+ * cluster is scanned for sidecars) and the phases that re-inspect the cluster never need it.
+ */
+export interface MeshFacts {
+  /** Every namespace, for the checks that look across the mesh (injection and ambient labels). */
+  readonly namespaces: readonly NamespaceFacts[];
+  /** The istio-cni DaemonSet, in whichever namespace it lives (kube-system on some platforms). */
+  readonly cni: DaemonSetFacts | undefined;
+  /** Its ConfigMap `istio-cni-config` (AMBIENT_ENABLED, CURRENT_AGENT_VERSION), when readable. */
+  readonly cniConfig: Readonly<Record<string, string>> | undefined;
+  /** Pods of the ztunnel and istio-cni DaemonSets. */
+  readonly agentPods: readonly AgentPodFacts[];
+  /** Pods anywhere in the cluster that run an istio-proxy sidecar. */
+  readonly sidecars: readonly SidecarPodFacts[];
+  /** The probed CRD versions the apiserver serves, as `crd/version` (see servedKey). */
+  readonly served: readonly string[];
+  readonly lease: LeaseFacts | undefined;
+}
+
 export interface InspectQuery {
   readonly istioNamespace: string;
   readonly namespaces: readonly string[];
   readonly route: { readonly namespace: string; readonly name: string };
   readonly gateway: { readonly namespace: string; readonly name: string };
+}
+
+export interface MeshQuery {
+  readonly istioNamespace: string;
+  /** The run lock, read without taking it. */
+  readonly lease: { readonly namespace: string; readonly name: string };
+  /** CRD versions the run depends on. */
+  readonly served: readonly ServedKind[];
+}
+
+/** `httproutes.gateway.networking.k8s.io/v1` */
+export function servedKey(k: ServedKind): string {
+  return `${k.crd}/${k.version}`;
 }

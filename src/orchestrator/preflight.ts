@@ -1,20 +1,37 @@
-import { InputError } from '../domain/errors.js';
-import type { CheckResult } from '../mesh/checks.js';
-import { fail, failures } from '../mesh/checks.js';
-import { gatewayUrl } from '../mesh/gateway-url.js';
-import { preflightChecks } from '../mesh/preflight.js';
-import type { InspectQuery } from '../mesh/cluster-facts.js';
 import type { RunConfig } from '../config/types.js';
-import type { Ports, Reporter } from './context.js';
-import type { Plan } from '../plan/build.js';
-import type { ClusterFacts } from '../mesh/cluster-facts.js';
+import { InputError, LockedError } from '../domain/errors.js';
+import { formatInvocation } from '../domain/helm-invocation.js';
 import type { RunRecord } from '../domain/run-record.js';
+import { requiredAccess, type AccessFacts } from '../mesh/access.js';
+import { CHARTS } from '../mesh/charts.js';
+import type { CheckResult } from '../mesh/checks.js';
+import { failures, inPhaseOrder } from '../mesh/checks.js';
+import type { ClusterFacts, InspectQuery, MeshFacts, MeshQuery } from '../mesh/cluster-facts.js';
+import { gatewayUrl } from '../mesh/gateway-url.js';
+import { preflightChecks, type ChartProbe, type Probe, type ToolFacts } from '../mesh/preflight.js';
+import { accessCheck, reachable, unreachable, unreadable } from '../mesh/preflight/access.js';
+import { GATEWAY_API_KINDS } from '../mesh/preflight/ambient.js';
+import { chartsCheck, helmCheck, showChartInvocation } from '../mesh/preflight/tools.js';
+import { LOCK_LEASE } from '../mesh/preflight/topology.js';
+import type { Plan } from '../plan/build.js';
+import type { Ports, Reporter } from './context.js';
 
 export interface PreflightOutcome {
   readonly facts: ClusterFacts;
   readonly results: readonly CheckResult[];
   readonly canaryNodes: readonly string[];
   readonly gatewayUrl: string;
+}
+
+/** What `canary doctor` shows: every check, and the facts when the cluster could be read at all. */
+export interface CheckedCluster {
+  readonly facts: ClusterFacts | undefined;
+  readonly mesh: MeshFacts | undefined;
+  readonly results: readonly CheckResult[];
+  readonly canaryNodes: readonly string[];
+  readonly gatewayUrl: string;
+  /** `helm version --short`, when helm ran. */
+  readonly helm: string | undefined;
 }
 
 export function inspectQuery(config: RunConfig): InspectQuery {
@@ -26,29 +43,91 @@ export function inspectQuery(config: RunConfig): InspectQuery {
   };
 }
 
+export function meshQuery(config: RunConfig): MeshQuery {
+  return { istioNamespace: config.istio.namespace, lease: { namespace: config.state.namespace, name: LOCK_LEASE }, served: GATEWAY_API_KINDS };
+}
+
 export const ICON = { pass: 'ok  ', warn: 'warn', fail: 'FAIL' } as const;
 
-/** Reads the cluster and evaluates every check; throws only when the cluster cannot be read. */
-export async function checkCluster(config: RunConfig, plan: Plan, ports: Ports, signal: AbortSignal, resume?: RunRecord): Promise<PreflightOutcome & { helm: string }> {
-  const facts = await ports.reader.inspect(inspectQuery(config), signal);
-  const helm = await ports.helm.version(signal);
-  const resumeNodes = resume?.canaryNodes.map((n) => n.name) ?? [];
-  const effective = resumeNodes.length > 0 ? { ...config, nodes: { ...config.nodes, names: resumeNodes, count: resumeNodes.length } } : config;
-  const { results, nodes } = preflightChecks({ config: effective, facts, route: plan.route.context, resumedAfter: resume?.phase });
-  const url = config.gatewayUrl ?? gatewayUrl(facts.gateway);
-  const all = facts.gateway && !url ? [...results, fail('gateway-url', 'topology', `Gateway ${config.gateway.namespace}/${config.gateway.name} has no address in its status yet`, 'wait until it is Programmed, or give --gateway-url')] : results;
-  return { facts, results: all, canaryNodes: nodes.nodes, gatewayUrl: url ?? '', helm };
+type Attempt<T> = { ok: true; value: T } | { ok: false; error: Error & { fix?: string | undefined } };
+
+/** A read whose failure becomes a check result; an interrupt still interrupts. */
+async function attempt<T>(signal: AbortSignal, read: () => Promise<T>): Promise<Attempt<T>> {
+  try {
+    return { ok: true, value: await read() };
+  } catch (error) {
+    if (signal.aborted) throw error;
+    return { ok: false, error: error instanceof Error ? error : new Error(String(error)) };
+  }
+}
+
+function probeOf<T>(a: Attempt<T>, detail: (v: T) => string): Probe {
+  return a.ok ? { ok: true, detail: detail(a.value) } : { ok: false, message: a.error.message, fix: a.error.fix };
+}
+
+/** `helm version`, then `helm show chart` for each chart the run installs, with the plan's chart arguments. */
+async function toolFacts(config: RunConfig, ports: Ports, signal: AbortSignal): Promise<ToolFacts> {
+  const helm = probeOf(await attempt(signal, () => ports.helm.version(signal)), (v) => v);
+  if (!helm.ok) return { helm, charts: [] };
+  const charts = await Promise.all(
+    [CHARTS.istiod, CHARTS.ztunnel].map(async (chart): Promise<ChartProbe> => {
+      const invocation = showChartInvocation(config, chart);
+      const shown = await attempt(signal, () => ports.helm.run(invocation, signal));
+      return { chart, command: formatInvocation(invocation), probe: probeOf(shown, (r) => r.stdout.split('\n').find((l) => l.startsWith('version:')) ?? 'found') };
+    }),
+  );
+  return { helm, charts };
+}
+
+/** Resumed runs keep their canary nodes, whatever --canary-nodes says now. */
+function effectiveConfig(config: RunConfig, resume: RunRecord | undefined): RunConfig {
+  const names = resume?.canaryNodes.map((n) => n.name) ?? [];
+  return names.length > 0 ? { ...config, nodes: { ...config.nodes, names, count: names.length } } : config;
+}
+
+/**
+ * Reads the cluster and the tools, and evaluates every check. Access comes first: if the
+ * cluster does not answer, that is the one result; if a read is refused, the access check
+ * says which permissions are missing. Throws only when interrupted.
+ */
+export async function checkCluster(config: RunConfig, plan: Plan, ports: Ports, signal: AbortSignal, resume?: RunRecord): Promise<CheckedCluster> {
+  const none = { facts: undefined, mesh: undefined, canaryNodes: [], gatewayUrl: '', helm: undefined };
+  const access = await attempt(signal, () => ports.reader.reviewAccess(requiredAccess(config), signal));
+  if (!access.ok) return { ...none, results: [unreachable(access.error.message, access.error.fix)] };
+  const [read, tools] = await Promise.all([attempt(signal, () => readCluster(config, ports, signal)), toolFacts(config, ports, signal)]);
+  const helm = tools.helm.ok ? tools.helm.detail : undefined;
+  if (!read.ok) return { ...none, helm, results: unreadableResults(config, access.value, tools, read.error) };
+  const { facts, mesh } = read.value;
+  const input = { config: effectiveConfig(config, resume), facts, mesh, route: plan.route.context, access: access.value, tools, holder: ports.holder, now: ports.clock().getTime(), resumedAfter: resume?.phase };
+  const { results, nodes } = preflightChecks(input);
+  return { facts, mesh, results, canaryNodes: nodes.nodes, gatewayUrl: config.gatewayUrl ?? gatewayUrl(facts.gateway) ?? '', helm };
+}
+
+async function readCluster(config: RunConfig, ports: Ports, signal: AbortSignal): Promise<{ facts: ClusterFacts; mesh: MeshFacts }> {
+  const [facts, mesh] = await Promise.all([ports.reader.inspect(inspectQuery(config), signal), ports.reader.inspectMesh(meshQuery(config), signal)]);
+  return { facts, mesh };
+}
+
+function unreadableResults(config: RunConfig, access: AccessFacts, tools: ToolFacts, error: Error & { fix?: string | undefined }): CheckResult[] {
+  const toolChecks = [helmCheck({ config, tools }), chartsCheck({ config, tools })].filter((r): r is CheckResult => r !== undefined);
+  return inPhaseOrder([reachable(access, undefined), accessCheck(access), unreadable(error.message, error.fix), ...toolChecks]);
 }
 
 /**
  * Reads only. Every failed check becomes one problem of an InputError (exit 2): the run
- * stops having changed nothing, and the message says what to fix.
+ * stops having changed nothing, and the message says what to fix. When the only thing in
+ * the way is another run's lock, it is a LockedError (exit 4), as for a lock taken later.
  */
 export async function preflight(config: RunConfig, plan: Plan, ports: Ports, report: Reporter, signal: AbortSignal, resume?: RunRecord): Promise<PreflightOutcome> {
   const checked = await checkCluster(config, plan, ports, signal, resume);
-  report.say(`cluster answers (Kubernetes ${checked.facts.serverVersion}); helm ${checked.helm}`);
+  if (checked.facts) report.say(`cluster answers (Kubernetes ${checked.facts.serverVersion}); helm ${checked.helm ?? 'not found'}`);
   for (const r of checked.results) report.say(`${ICON[r.status]} ${r.message}${r.status === 'warn' && r.fix ? ` (${r.fix})` : ''}`);
-  const problems = failures(checked.results).map((r) => ({ path: `preflight/${r.id}`, message: `${r.message}; ${r.fix ?? ''}`.replace(/; $/, '') }));
-  if (problems.length > 0) throw new InputError(problems, { fix: 'nothing was changed; fix the above and run again' });
-  return checked;
+  const failed = failures(checked.results);
+  const lease = checked.mesh?.lease;
+  if (failed.length === 1 && failed[0]?.id === 'lock' && lease?.holder) {
+    throw new LockedError(lease.holder, lease.acquiredAt, { object: `Lease ${lease.namespace}/${lease.name}`, fix: `${failed[0].fix ?? ''}; nothing was changed` });
+  }
+  const problems = failed.map((r) => ({ path: `preflight/${r.id}`, message: `${r.message}; ${r.fix ?? ''}`.replace(/; $/, '') }));
+  if (problems.length > 0 || !checked.facts) throw new InputError(problems, { fix: 'nothing was changed; fix the above and run again' });
+  return { facts: checked.facts, results: checked.results, canaryNodes: checked.canaryNodes, gatewayUrl: checked.gatewayUrl };
 }

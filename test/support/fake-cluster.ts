@@ -4,9 +4,11 @@ import type { HelmInvocation } from '../../src/domain/helm-invocation.js';
 import type { KubeObject } from '../../src/domain/kube-object.js';
 import type { RunRecord } from '../../src/domain/run-record.js';
 import type { HTTPRoute, RouteRule } from '../../src/gateway-api/types.js';
-import type { ClusterFacts, DaemonSetFacts, InspectQuery, Taint } from '../../src/mesh/cluster-facts.js';
+import type { ClusterFacts, DaemonSetFacts, InspectQuery, MeshFacts, MeshQuery, Taint } from '../../src/mesh/cluster-facts.js';
+import { servedKey } from '../../src/mesh/cluster-facts.js';
 import { isOwned, MANAGED_BY, MANAGER, REV } from '../../src/mesh/labels.js';
 import { daemonSetSelects } from '../../src/mesh/scheduling.js';
+import { ISTIO_CRDS } from '../../src/mesh/preflight/ambient.js';
 
 /**
  * A small in-memory cluster for orchestrator unit tests: nodes, namespaces, Helm
@@ -47,6 +49,8 @@ export class FakeCluster {
     for (const [name, labels] of Object.entries(init.namespaces)) this.namespaces.set(name, { ...labels });
     for (const [name, owned] of Object.entries(init.releases)) this.releases.set(name, { owned, args: [] });
     this.route = structuredClone(init.route);
+    // The user's route works before the run: its Gateway has accepted it and resolved its refs.
+    this.route.status ??= programmedStatus(this.route, this.route.metadata.generation ?? 1);
     this.gateway = structuredClone(init.gateway);
   }
 
@@ -70,7 +74,7 @@ export class FakeCluster {
         const selector = rel.args.find((a) => a.startsWith('nodeSelector.'));
         const nodeSelector = selector ? { [selector.slice('nodeSelector.'.length, selector.indexOf('=')).replaceAll('\\.', '.')]: selector.slice(selector.indexOf('=') + 1) } : {};
         const placed = [...this.nodes.values()].filter((n) => daemonSetSelects({ nodeSelector, requiredAffinity: undefined }, n.labels)).length;
-        return { namespace: istioNamespace, name, labels: { app: 'ztunnel', [REV]: rev }, nodeSelector, requiredAffinity: undefined, desired: placed, ready: placed, updated: placed, release: name };
+        return { namespace: istioNamespace, name, labels: { app: 'ztunnel', [REV]: rev }, nodeSelector, requiredAffinity: undefined, desired: placed, ready: placed, updated: placed, release: name, revision: rev };
       });
   }
 
@@ -84,14 +88,35 @@ export class FakeCluster {
       istiods: [...this.releases.keys()].filter((r) => r.startsWith('istiod-')).map((r) => ({ namespace: istioNamespace, name: r, labels: { app: 'istiod', [REV]: r.slice(7) }, replicas: 1, readyReplicas: 1, env: { PILOT_ENABLE_AMBIENT: 'true' } })),
       ztunnels: this.ztunnels(istioNamespace),
       cni: undefined,
-      crds: ['httproutes.gateway.networking.k8s.io'],
+      crds: ['httproutes.gateway.networking.k8s.io', ...ISTIO_CRDS],
       route: sameRef(this.route, query.route) ? structuredClone(this.route) : undefined,
       gateway: sameRef(this.gateway, query.gateway) ? structuredClone(this.gateway) : undefined,
       releases: [...this.releases.entries()].map(([name, r]) => ({ name, namespace: istioNamespace, owned: r.owned, status: 'deployed' })),
     };
   }
 
+  /**
+   * What preflight alone reads: a healthy ambient mesh around the releases and nodes above
+   * (istio-cni and every ztunnel Ready where they run, Gateway API served, no sidecars).
+   */
+  mesh(query: MeshQuery): MeshFacts {
+    const cni: DaemonSetFacts = { namespace: query.istioNamespace, name: 'istio-cni-node', labels: { 'k8s-app': 'istio-cni-node' }, nodeSelector: {}, requiredAffinity: undefined, desired: this.nodes.size, ready: this.nodes.size, updated: this.nodes.size, release: 'istio-cni', revision: undefined };
+    const podsOf = (ds: DaemonSetFacts) =>
+      [...this.nodes.entries()].filter(([, n]) => daemonSetSelects(ds, n.labels)).map(([node]) => ({ namespace: ds.namespace, name: `${ds.name}-${node}`, node, ready: true, daemonSet: `${ds.namespace}/${ds.name}` }));
+    return {
+      namespaces: [...this.namespaces.entries()].map(([name, labels]) => ({ name, labels: { ...labels }, terminating: false })),
+      cni,
+      cniConfig: { AMBIENT_ENABLED: 'true' },
+      agentPods: [cni, ...this.ztunnels(query.istioNamespace)].flatMap(podsOf),
+      sidecars: [],
+      served: query.served.map(servedKey),
+      lease: this.lease ? { namespace: query.lease.namespace, name: query.lease.name, holder: this.lease.holder, acquiredAt: this.lease.since, renewedAt: this.lease.since, durationSeconds: 30 } : undefined,
+    };
+  }
+
   helm(inv: HelmInvocation): void {
+    // Reads (`helm show chart`) change nothing and are not journalled.
+    if (!inv.mutates) return;
     const [verb, ...rest] = inv.args;
     if (verb === 'uninstall') {
       const release = this.releases.get(inv.release);

@@ -34,7 +34,11 @@ export function fakePorts(cluster: FakeCluster, plan: Plan, behaviour: FakeBehav
     return r ? { record: structuredClone(r.record), version: String(r.version) } : undefined;
   };
   return {
-    reader: { inspect: async (q) => cluster.facts(q) },
+    reader: {
+      inspect: async (q) => cluster.facts(q),
+      inspectMesh: async (q) => cluster.mesh(q),
+      reviewAccess: async (requirements) => ({ context: 'fake', server: 'https://fake.invalid', answers: requirements.map((r) => ({ ...r, allowed: true })) }),
+    },
     nodes: {
       taint: async (name, taint) => {
         const node = cluster.node(name);

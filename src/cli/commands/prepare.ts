@@ -19,7 +19,7 @@ export const prepareCommand: Command = async (ctx) => {
   const ports = composePorts(config, buildPlan(config, {}), environmentOf(ctx));
   const plan = await preparePlan(config, ports, signal);
   if (plan.alreadyPinned) {
-    io.stdout(`ztunnel ${plan.daemonSet} is already pinned by a nodeSelector or node affinity; nothing to do.\n`);
+    io.stdout(`ztunnel ${plan.daemonSet} already stays off nodes labelled for another revision (nodeSelector or node affinity); nothing to do.\n`);
     return 0;
   }
   io.stdout(
@@ -27,8 +27,9 @@ export const prepareCommand: Command = async (ctx) => {
       `This pins ztunnel ${plan.daemonSet} (release ${plan.release}) to nodes labelled ${config.nodes.label}=${config.from.name}:`,
       `  label ${plan.nodes.length} node(s): ${plan.nodes.join(', ') || 'none'}`,
       `  ${formatInvocation(plan.invocation)}`,
-      `It RESTARTS EVERY STABLE ZTUNNEL POD: each node's mesh traffic is disrupted while its ztunnel restarts.`,
+      `It RESTARTS EVERY STABLE ZTUNNEL POD (${plan.restarts} now, one per node): each node's mesh traffic is disrupted while its ztunnel restarts.`,
       'Do it once, in a maintenance window.',
+      ...(config.dryRun ? ['Dry run: nothing was changed.'] : []),
       '',
     ].join('\n'),
   );

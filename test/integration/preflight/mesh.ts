@@ -1,0 +1,114 @@
+import { join } from 'node:path';
+import type { KubeClient } from '../../../src/kube/client.js';
+import { routeProgrammed } from '../../../src/gateway-api/programmed.js';
+import type { HTTPRoute } from '../../../src/gateway-api/types.js';
+import { gatewayUrl } from '../../../src/mesh/gateway-url.js';
+import { MANAGED_BY, MANAGER } from '../../../src/mesh/labels.js';
+import { clusterKubeconfig, deployment, suffix } from '../kube/support.js';
+import { createObject, helm, helmBinary, ownNamespace, ownNodes, repoRoot, waitFor } from './support.js';
+
+/**
+ * The demo's stable state, built again in the test's own namespaces, nodes and releases so that
+ * failures can be staged without touching the shared demo: istiod-1-29-6 and ztunnel-1-29-6
+ * (pinned to nodes labelled <own label>=1-29-6) in an own istio namespace, an ambient app
+ * namespace with `web`, a Gateway and an HTTPRoute to it, and one free node for the canary.
+ */
+export interface OwnMesh {
+  readonly id: string;
+  readonly label: string;
+  readonly istioNs: string;
+  readonly stableNs: string;
+  readonly routeNs: string;
+  readonly freeNode: string;
+  readonly stableNodes: readonly string[];
+  /** Flags that point doctor (or upgrade) at this mesh. */
+  readonly flags: string[];
+  cleanup(): Promise<void>;
+}
+
+export const CHARTS = join(repoRoot, 'test/cluster/charts');
+const OWNED_LABELS = ['--labels', `${MANAGED_BY}=${MANAGER}`];
+
+export async function installIstiod(ns: string, rev: string, ambient = true): Promise<void> {
+  const profile = ambient ? ['--set', 'profile=ambient'] : [];
+  await helm('upgrade', '--install', `istiod-${rev}`, join(CHARTS, 'istiod'), '-n', ns, '--wait', '--timeout', '2m', ...OWNED_LABELS, '--set-string', `revision=${rev}`, ...profile, '--set-string', `trustedZtunnelName=ztunnel-${rev}`, '--set-string', `trustedZtunnelNamespace=${ns}`);
+}
+
+export async function installZtunnel(ns: string, rev: string, nodeSelector: Record<string, string>, extra: string[] = []): Promise<void> {
+  const sel = Object.entries(nodeSelector).flatMap(([k, v]) => ['--set-string', `nodeSelector.${k.replaceAll('.', '\\.')}=${v}`]);
+  await helm('upgrade', '--install', `ztunnel-${rev}`, join(CHARTS, 'ztunnel'), '-n', ns, '--wait', '--timeout', '2m', ...OWNED_LABELS, '--set-string', `revision=${rev}`, '--set-string', `resourceName=ztunnel-${rev}`, '--set-string', `istioNamespace=${ns}`, ...sel, ...extra);
+}
+
+async function app(client: KubeClient, m: { id: string; label: string; stableNs: string; routeNs: string }): Promise<void> {
+  const toleration = { key: `preflight.ambient-canary.dev/${m.id}`, operator: 'Exists', effect: 'NoSchedule' };
+  await createObject(client, deployment(m.stableNs, 'web', 1, { nodeSelector: { [m.label]: '1-29-6' }, tolerations: [toleration] }));
+  await createObject(client, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: m.stableNs }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } });
+  await createObject(client, {
+    apiVersion: 'gateway.networking.k8s.io/v1beta1',
+    kind: 'ReferenceGrant',
+    metadata: { name: 'from-ingress', namespace: m.stableNs },
+    spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: m.routeNs }], to: [{ group: '', kind: 'Service' }] },
+  });
+  await createObject(client, { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: m.routeNs, labels: { 'istio.io/rev': '1-29-6' } }, spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', protocol: 'HTTP', port: 8080 }] } });
+  await createRoute(client, m.routeNs, 'web', { name: 'web', namespace: m.stableNs, port: 80 });
+}
+
+export async function createRoute(client: KubeClient, ns: string, name: string, backend: { name: string; namespace: string; port: number }): Promise<void> {
+  await createObject(client, { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name, namespace: ns }, spec: { parentRefs: [{ name: 'gw' }], rules: [{ backendRefs: [backend] }] } });
+}
+
+/** Waits until the Gateway's controller has reported on the route's current generation (programmed or refused). */
+export async function routeReported(client: KubeClient, ns: string, name: string): Promise<ReturnType<typeof routeProgrammed>> {
+  return waitFor(`HTTPRoute ${ns}/${name} status`, async () => {
+    const route = JSON.parse(JSON.stringify(await client.objects.read({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name, namespace: ns } }))) as HTTPRoute;
+    const state = routeProgrammed(route);
+    return state.state === 'pending' ? undefined : state;
+  });
+}
+
+async function settled(client: KubeClient, m: OwnMesh): Promise<void> {
+  await routeReported(client, m.routeNs, 'web');
+  await waitFor('the Gateway address', async () => gatewayUrl(JSON.parse(JSON.stringify(await client.objects.read({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: m.routeNs } })))) ?? undefined);
+  const mine = new Set([...m.stableNodes, m.freeNode]);
+  await waitFor('istio-cni Ready on the own nodes', async () => {
+    const pods = await client.core.listPodForAllNamespaces({ labelSelector: 'k8s-app=istio-cni-node' });
+    const ready = pods.items.filter((p) => mine.has(p.spec?.nodeName ?? '') && (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'));
+    return ready.length === mine.size ? true : undefined;
+  });
+}
+
+export async function ownStableMesh(client: KubeClient): Promise<OwnMesh> {
+  const id = suffix();
+  const label = `preflight.ambient-canary.dev/rev-${id}`;
+  const [istioNs, stableNs, routeNs] = [`pf-${id}-istio`, `pf-${id}-app`, `pf-${id}-ingress`];
+  const stableNodes = [`pf-${id}-a`, `pf-${id}-b`];
+  const freeNode = `pf-${id}-c`;
+  const cleanups: (() => Promise<void>)[] = [];
+  const cleanup = async (): Promise<void> => {
+    for (const rel of ['ztunnel-1-29-6', 'istiod-1-29-6', 'istiod-1-28-0']) await helm('uninstall', rel, '-n', istioNs, '--ignore-not-found').catch(() => undefined);
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  };
+  try {
+    cleanups.push(...(await ownNodes(client, id, [...stableNodes, freeNode], (n) => (stableNodes.includes(n) ? { [label]: '1-29-6' } : {}))));
+    cleanups.push(await ownNamespace(client, istioNs));
+    cleanups.push(await ownNamespace(client, stableNs, { 'istio.io/dataplane-mode': 'ambient', 'istio.io/rev': '1-29-6' }));
+    cleanups.push(await ownNamespace(client, routeNs));
+    await installIstiod(istioNs, '1-29-6');
+    await installZtunnel(istioNs, '1-29-6', { [label]: '1-29-6' });
+    await app(client, { id, label, stableNs, routeNs });
+    const flags = ['--kubeconfig', clusterKubeconfig(), '--helm', helmBinary(), '--chart-repo', './test/cluster/charts', '--from', '1.29.6', '--to', '1.30.3', '--istio-namespace', istioNs, '--node-label', label,
+      '--stable-namespace', stableNs, '--canary-namespace', `pf-${id}-canary`, '--route', `${routeNs}/web`, '--gateway', `${routeNs}/gw`, '--state-namespace', istioNs, '--canary-nodes', freeNode];
+    const mesh: OwnMesh = { id, label, istioNs, stableNs, routeNs, freeNode, stableNodes, flags, cleanup };
+    await settled(client, mesh);
+    return mesh;
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+/** The flags with one replaced (`--route`, say) or added. */
+export function withFlag(flags: readonly string[], flag: string, value: string): string[] {
+  const i = flags.indexOf(flag);
+  return i >= 0 ? [...flags.slice(0, i), flag, value, ...flags.slice(i + 2)] : [...flags, flag, value];
+}
