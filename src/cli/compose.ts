@@ -5,6 +5,8 @@ import { readLoadProfile } from '../load/profile-file.js';
 import { SloStepJudge } from '../load/slo-judge.js';
 import { HttpSmokeTester } from '../load/smoke.js';
 import type { Ports } from '../orchestrator/context.js';
+import type { StepJudge } from '../load/ports.js';
+import { InfraError } from '../domain/errors.js';
 import type { Plan } from '../plan/build.js';
 import { GatewayApiRouter } from '../routing/router.js';
 import { actorOf, holderGone, holderOf } from './actor.js';
@@ -21,7 +23,16 @@ export interface Environment {
 export interface ComposeOptions {
   /** `--force-unlock`: take the run lock even from a live holder. */
   readonly forceUnlock?: boolean | undefined;
+  /**
+   * The command bakes weight steps (upgrade, step): read and check the load profile now.
+   * Others (abort above all) must not be stopped by a profile they never use.
+   */
+  readonly bakes?: boolean | undefined;
 }
+
+const NO_BAKE: StepJudge = {
+  bake: () => Promise.reject(new InfraError('this command does not bake weight steps (a bug: it asked for load)')),
+};
 
 /** The composition root: the only place that builds real implementations of the ports. */
 export function composePorts(config: RunConfig, plan: Plan, environment: Environment, options: ComposeOptions = {}): Ports {
@@ -40,7 +51,7 @@ export function composePorts(config: RunConfig, plan: Plan, environment: Environ
     runs: kube.runStore(config.state.namespace),
     lock: kube.runLock(config.state.namespace, { force: options.forceUnlock, holderGone: (h) => h !== holder && holderGone(h), onTakeover }),
     smoke: new HttpSmokeTester(),
-    judge: new SloStepJudge(config.slo, readLoadProfile(config.load.profile)),
+    judge: options.bakes ? new SloStepJudge(config.slo, readLoadProfile(config.load.profile)) : NO_BAKE,
     events: kube.routeEvents({ route: config.route, instance: holder, onError: environment.say }),
     clock: () => new Date(),
     actor,

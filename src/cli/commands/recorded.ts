@@ -33,10 +33,10 @@ export function forceUnlock(settings: Settings): boolean {
   return settings.argv.values['lock.forceUnlock'] === true;
 }
 
-async function onRecordedRun(ctx: CommandContext, act: (run: SelectedRun, options: Parameters<typeof step>[0]) => Promise<RunRecord>, message: (r: RunRecord) => string): Promise<number> {
+async function onRecordedRun(ctx: CommandContext, act: (run: SelectedRun, options: Parameters<typeof step>[0]) => Promise<RunRecord>, message: (r: RunRecord) => string, bakes = false): Promise<number> {
   const { settings, io, signal } = ctx;
   const run = await selectRun(settings, io, signal);
-  const ports = composePorts(run.config, run.plan, environmentOf(ctx), { forceUnlock: forceUnlock(settings) });
+  const ports = composePorts(run.config, run.plan, environmentOf(ctx), { forceUnlock: forceUnlock(settings), bakes });
   const progress = progressMode(io, run.config.output);
   const record = await act(run, { config: run.config, plan: run.plan, ports, signal, progress });
   printData(io, run.config.output, record, () => `${statusTable(record)}\n${message(record)}\n`);
@@ -50,6 +50,7 @@ export const stepCommand: Command = (ctx) => {
     ctx,
     (run, options) => step(options, run.stored, requested),
     (r) => RESULT.stepped(r.weight, r.weight === 100),
+    true,
   );
 };
 

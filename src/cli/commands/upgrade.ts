@@ -18,7 +18,7 @@ export const upgradeCommand: Command = async (ctx) => {
   const { settings, io, signal } = ctx;
   const config = settingsToConfig(settings, true, kubeEnv(io));
   const plan = buildPlan(config, valuesFiles(config, io.cwd));
-  const ports = composePorts(config, plan, environmentOf(ctx), { forceUnlock: forceUnlock(settings) });
+  const ports = composePorts(config, plan, environmentOf(ctx), { forceUnlock: forceUnlock(settings), bakes: true });
   const progress = progressMode(io, config.output);
   if (config.dryRun) {
     let nodes: readonly string[] = [];
