@@ -10,7 +10,7 @@ reports="$root/reports"
 mkdir -p "$reports"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 args=(upgrade --config "$here/canary.yaml" --from 1.29.6 --to 1.30.3)
-[ "$mode" = abort ] && args+=(--values-dir "$here/faulty")
+[ "$mode" = abort ] && args+=(--values-dir "$here/faulty-later")
 echo "canary ${args[*]}"
 node bin/canary.js "${args[@]}"
 code=$?
