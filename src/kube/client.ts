@@ -27,6 +27,8 @@ export interface KubeOptions {
   readonly retry?: RetryPolicy | undefined;
   /** A request that gets no answer within this fails (and is retried) rather than hanging. */
   readonly requestTimeoutMs?: number | undefined;
+  /** Sent as User-Agent (`ambient-canary/0.1.0`), so audit logs tell our requests from other clients'. */
+  readonly userAgent?: string | undefined;
 }
 
 /** The typed APIs plus `call`, through which every request goes: retries, cancellation, error mapping. */
@@ -85,17 +87,28 @@ export function loadKubeConfig(options: Pick<KubeOptions, 'kubeconfig' | 'contex
   return { kc, target: { context: kc.getCurrentContext(), server: cluster.server } };
 }
 
-function apiConfiguration(kc: KubeConfig, server: string): Configuration {
+/** The client library's default is node-fetch's, which every other Node client sends too. */
+function userAgentMiddleware(userAgent: string): Middleware {
+  return {
+    pre: async (ctx: RequestContext) => {
+      ctx.setHeaderParam('User-Agent', userAgent);
+      return ctx;
+    },
+    post: async (ctx) => ctx,
+  };
+}
+
+function apiConfiguration(kc: KubeConfig, server: string, userAgent: string | undefined): Configuration {
   return createConfiguration({
     baseServer: new ServerConfiguration(server, {}),
     authMethods: { default: kc },
-    promiseMiddleware: [signalMiddleware],
+    promiseMiddleware: userAgent === undefined ? [signalMiddleware] : [signalMiddleware, userAgentMiddleware(userAgent)],
   });
 }
 
 export function createKubeClient(options: KubeOptions): KubeClient {
   const { kc, target } = loadKubeConfig(options);
-  const config = apiConfiguration(kc, target.server);
+  const config = apiConfiguration(kc, target.server, options.userAgent);
   const policy = options.retry ?? DEFAULT_RETRY;
   const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   return {

@@ -36,8 +36,8 @@ export interface KubePorts {
  * context fails here (InputError, exit 2) before any request; nothing is sent until a port is used.
  */
 export function createKubePorts(options: KubePortsOptions): KubePorts {
-  const client = createKubeClient(options);
   const writer = `ambient-canary/${options.toolVersion ?? 'unknown'}`;
+  const client = createKubeClient({ ...options, userAgent: options.userAgent ?? writer });
   return {
     target: client.target,
     reader: new KubeClusterReader(client),
