@@ -19,10 +19,12 @@ export interface SelectedRun {
  * For commands that act on a recorded run (status, step, abort, promote): the run named by
  * --from/--to, or the latest one; the config then takes its versions and weight schedule.
  */
-export async function selectRun(settings: Settings, io: CliIo, signal: AbortSignal): Promise<SelectedRun> {
+export async function selectRun(settings: Settings, io: CliIo, signal: AbortSignal, version?: string): Promise<SelectedRun> {
   const base = settingsToConfig(settings, false, { kubeconfig: io.env['KUBECONFIG'] });
   const named = 'from' in settings.values && 'to' in settings.values;
-  const runs = createKubePorts({ kubeconfig: base.kube.kubeconfig, context: base.kube.context }).runStore(base.state.namespace);
+  // Retries of this first read are told on stderr like every other (a silent stall looks hung).
+  const kube = createKubePorts({ kubeconfig: base.kube.kubeconfig, context: base.kube.context, onRetry: (line) => io.stderr(`${line}\n`), toolVersion: version });
+  const runs = kube.runStore(base.state.namespace);
   const stored = named ? await runs.load(`${base.from.name}-to-${base.to.name}`, signal) : await runs.latest(signal);
   if (!stored) throw new InputError([{ path: named ? `run ${base.from.name}-to-${base.to.name}` : 'run', message: RESULT.noRun }]);
   const record = stored.record;

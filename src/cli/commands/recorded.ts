@@ -20,7 +20,7 @@ import type { SelectedRun } from '../run-select.js';
  */
 export const statusCommand: Command = async (ctx) => {
   const { settings, io, signal } = ctx;
-  const run = await selectRun(settings, io, signal);
+  const run = await selectRun(settings, io, signal, ctx.version);
   const observed = await observeCluster(composePorts(run.config, run.plan, environmentOf(ctx)), run, signal);
   const record = run.stored.record;
   if ('error' in observed) io.stderr(`warning: ${observed.error}\n`);
@@ -35,7 +35,7 @@ export function forceUnlock(settings: Settings): boolean {
 
 async function onRecordedRun(ctx: CommandContext, act: (run: SelectedRun, options: Parameters<typeof step>[0]) => Promise<RunRecord>, message: (r: RunRecord) => string, bakes = false): Promise<number> {
   const { settings, io, signal } = ctx;
-  const run = await selectRun(settings, io, signal);
+  const run = await selectRun(settings, io, signal, ctx.version);
   const ports = composePorts(run.config, run.plan, environmentOf(ctx), { forceUnlock: forceUnlock(settings), bakes });
   const progress = progressMode(io, run.config.output);
   const record = await act(run, { config: run.config, plan: run.plan, ports, signal, progress });
