@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { ConflictError } from '../domain/conflict.js';
 import { InfraError } from '../domain/errors.js';
 import { describeObject } from '../domain/kube-object.js';
@@ -48,6 +49,10 @@ export class ConfigMapRunStore implements RunStore {
       return decodeRecord(cm);
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;
+      // A create whose answer was lost (connection reset after the apiserver stored it) is
+      // retried and meets itself: the same data, byte for byte, is our record, not another run's.
+      const existing = await orUndefined(this.client.call(site('get', 'ConfigMap', namespace, body.metadata?.name), signal, () => this.client.core.readNamespacedConfigMap({ name: body.metadata?.name ?? '', namespace })));
+      if (existing !== undefined && isDeepStrictEqual(existing.data, body.data)) return decodeRecord(existing);
       const object = describeObject('ConfigMap', namespace, configMapName(record.id));
       throw new ConflictError(`run ${record.id} already exists (${object})`, { object, cause: err, fix: 'continue it with `canary step`/`canary promote`, or end it with `canary abort`' });
     }
