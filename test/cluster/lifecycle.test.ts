@@ -15,7 +15,8 @@ import { readClusterEnv } from '../support/cluster-setup.js';
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const sharedRun = fileURLToPath(new URL('.run/', import.meta.url));
 const throwaway = mkdtempSync(join(tmpdir(), 'ac-lifecycle-'));
-const throwawayEnv = { CLUSTER_NAME: 'ac-lifecycle', CLUSTER_RUN_DIR: throwaway, CLUSTER_MANIFESTS: '', NODES: '2' };
+// Its own metrics and Prometheus ports too: the shared cluster holds the default ones.
+const throwawayEnv = { CLUSTER_NAME: 'ac-lifecycle', CLUSTER_RUN_DIR: throwaway, CLUSTER_MANIFESTS: '', NODES: '2', SIM_METRICS_ADDRESS: '127.0.0.1:15091', PROMETHEUS_ADDRESS: '127.0.0.1:19091' };
 
 const make = (target: string, env: Record<string, string> = {}) =>
   execa('make', ['--no-print-directory', target], { cwd: repoRoot, env, all: true });
@@ -30,12 +31,12 @@ const alive = (pid: number) => {
   }
 };
 
-/** Every pid the throwaway cluster recorded: the five control-plane processes and the simulator. */
+/** Every pid the throwaway cluster recorded: the five control-plane processes, the simulator and Prometheus. */
 function recordedPids(): number[] {
   const dir = join(throwaway, 'kwok/clusters/ac-lifecycle/pids');
   const pids = readdirSync(dir).map((f) => pidOf(join(dir, f)));
-  const sim = join(throwaway, 'sim.pid');
-  return existsSync(sim) ? [...pids, pidOf(sim)] : pids;
+  const own = ['sim.pid', 'prometheus.pid'].map((f) => join(throwaway, f)).filter((f) => existsSync(f));
+  return [...pids, ...own.map(pidOf)];
 }
 
 /** host:port of every listening TCP socket owned by one of pids (from `ss -ltnp`). */

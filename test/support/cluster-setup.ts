@@ -5,6 +5,8 @@
 //   inject('kubeconfig')  path of the kubeconfig        (KUBECONFIG in cluster.env)
 //   inject('helm')        the helm binary built for it  (HELM)
 //   inject('gatewayUrl')  http://<address>:<port> of the first Gateway listener, '' if none
+//   inject('prometheusUrl') http://<address>:<port> of the Prometheus scraping the simulator's
+//                         Istio metrics every second (PROMETHEUS_URL)
 //   inject('kubectl'), inject('clusterBin'), inject('auditLog')  likewise
 // A test that runs the CLI passes these on explicitly (e.g. `--kubeconfig`).
 //
@@ -22,6 +24,7 @@ declare module 'vitest' {
     helm: string;
     kubectl: string;
     gatewayUrl: string;
+    prometheusUrl: string;
     clusterBin: string;
     auditLog: string;
   }
@@ -51,11 +54,12 @@ function alive(pidFile: string): boolean {
   }
 }
 
-/** Healthy: the apiserver answers (through etcd) and the simulator, if there is one, runs. */
+/** Healthy: the apiserver answers (through etcd), and the simulator, if there is one, and Prometheus run. */
 async function healthy(env: Record<string, string>): Promise<boolean> {
   const kubeconfig = env['KUBECONFIG'];
   if (!kubeconfig || !existsSync(kubeconfig)) return false;
   if (existsSync(simMain) && !alive(`${runDir}sim.pid`)) return false;
+  if (!env['PROMETHEUS_URL'] || !alive(`${runDir}prometheus.pid`)) return false;
   try {
     const kc = new KubeConfig();
     kc.loadFromFile(kubeconfig);
@@ -78,6 +82,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('helm', env['HELM'] ?? '');
   project.provide('kubectl', env['KUBECTL'] ?? '');
   project.provide('gatewayUrl', env['GATEWAY_URL'] ?? '');
+  project.provide('prometheusUrl', env['PROMETHEUS_URL'] ?? '');
   project.provide('clusterBin', env['CLUSTER_BIN'] ?? '');
   project.provide('auditLog', env['AUDIT_LOG'] ?? '');
 

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Stops what cluster-up started (the simulator by its pid file, the control plane through
-# kwokctl, then any recorded pid still alive), and removes .run/. Keeps .bin/ and the Go
-# caches. Idempotent. --quiet: only speak when something was running.
+# Stops what cluster-up started (Prometheus and the simulator by their pid files, the control
+# plane through kwokctl, then any recorded pid still alive), and removes .run/. Keeps .bin/
+# and the Go caches. Idempotent. --quiet: only speak when something was running.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 lock "cluster-$CLUSTER_NAME"
 quiet=${1:-}
 
+"$CLUSTER_ROOT/scripts/prometheus.sh" stop
 "$CLUSTER_ROOT/scripts/sim.sh" stop
 
 if [[ -d $CLUSTER_DIR ]]; then

@@ -17,6 +17,11 @@ KUBECONFIG_PATH="$RUN_DIR/kubeconfig"
 CLUSTER_ENV="$RUN_DIR/cluster.env"
 SIM_MAIN="$CLUSTER_ROOT/sim/main.ts"
 SIM_PID="$RUN_DIR/sim.pid"
+# Where the simulator serves Istio's standard metrics, and where our Prometheus listens (both
+# loopback; a second, throwaway cluster sets its own so the two do not collide).
+SIM_METRICS_ADDRESS="${SIM_METRICS_ADDRESS:-127.0.0.1:15090}"
+PROMETHEUS_ADDRESS="${PROMETHEUS_ADDRESS:-127.0.0.1:19090}"
+PROMETHEUS_PID="$RUN_DIR/prometheus.pid"
 MANIFESTS_DIR="${CLUSTER_MANIFESTS-$CLUSTER_ROOT/manifests}"
 
 # The proxy is reachable but the checksum database is not: go.sum (committed) verifies

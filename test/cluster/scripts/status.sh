@@ -27,5 +27,7 @@ if [[ $healthy == yes ]]; then
 fi
 if pid_alive "$(cat "$SIM_PID" 2>/dev/null)" sim/main.ts; then echo "simulator: running (pid $(cat "$SIM_PID"))"
 else echo "simulator: not running"; fi
-[[ -f $CLUSTER_ENV ]] && grep -E '^(KUBECONFIG|GATEWAY_URL)=' "$CLUSTER_ENV"
+if pid_alive "$(cat "$PROMETHEUS_PID" 2>/dev/null)" "--config.file=$RUN_DIR/prometheus.yml"; then echo "prometheus: running (pid $(cat "$PROMETHEUS_PID"), http://$PROMETHEUS_ADDRESS)"
+else echo "prometheus: not running"; fi
+[[ -f $CLUSTER_ENV ]] && grep -E '^(KUBECONFIG|GATEWAY_URL|PROMETHEUS_URL)=' "$CLUSTER_ENV"
 exit 0

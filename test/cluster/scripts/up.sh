@@ -2,7 +2,8 @@
 # Starts the local cluster (idempotent): builds what is missing, starts etcd, kube-apiserver,
 # kube-controller-manager, kube-scheduler and kwok through kwokctl, creates $NODES fake
 # workers, applies the Gateway API CRDs and test/cluster/manifests, starts the data-plane
-# simulator, and writes .run/cluster.env. A second run only checks and tops up.
+# simulator and a Prometheus scraping its Istio metrics, and writes .run/cluster.env. A second
+# run only checks and tops up.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 lock "cluster-$CLUSTER_NAME"
@@ -46,6 +47,8 @@ fi
 
 "$CLUSTER_ROOT/scripts/sim.sh" start
 gateway_urls=$("$CLUSTER_ROOT/scripts/gateways.sh" 30)
+"$CLUSTER_ROOT/scripts/prometheus.sh" start
+prometheus_url=$("$CLUSTER_ROOT/scripts/prometheus.sh" url)
 
 cat >"$CLUSTER_ENV" <<ENV
 KUBECONFIG=$KUBECONFIG_PATH
@@ -55,8 +58,10 @@ CLUSTER_BIN=$BIN_DIR
 AUDIT_LOG=$RUN_DIR/audit.log
 GATEWAY_URL=${gateway_urls%% *}
 GATEWAY_URLS=$gateway_urls
+PROMETHEUS_URL=$prometheus_url
 ENV
 
 say "cluster up in $((SECONDS - started))s; settings in $CLUSTER_ENV"
 echo "KUBECONFIG=$KUBECONFIG_PATH"
 if [[ -n $gateway_urls ]]; then echo "GATEWAY_URL=${gateway_urls%% *}"; else echo "no gateway URL (no Gateway has an address)"; fi
+echo "PROMETHEUS_URL=$prometheus_url"

@@ -1,5 +1,6 @@
 // The simulated ambient data plane of the local cluster. Started by `make cluster-up` as
 //   node --import tsx test/cluster/sim/main.ts --kubeconfig <path> --run-dir <test/cluster/.run>
+//     [--metrics-address 127.0.0.1:15090]
 // It watches the apiserver, acts as Istio's Gateway controller, serves every Gateway on its own
 // loopback address and answers for the mesh's workloads. See README.md beside this file.
 
@@ -9,11 +10,13 @@ import { Reconciler } from './controllers/reconciler.js';
 import { Caches } from './kube/informers.js';
 import { StatusWriter } from './kube/status-writer.js';
 import { stdoutLog } from './log.js';
+import { RequestMetrics } from './mesh/telemetry.js';
 import { createHandler } from './server/handler.js';
 import { Listeners } from './server/listeners.js';
+import { serveMetrics } from './server/metrics-server.js';
 
 const { values } = parseArgs({
-  options: { kubeconfig: { type: 'string' }, 'run-dir': { type: 'string' } },
+  options: { kubeconfig: { type: 'string' }, 'run-dir': { type: 'string' }, 'metrics-address': { type: 'string' } },
   strict: true,
 });
 const kubeconfig = values.kubeconfig ?? process.env['KUBECONFIG'];
@@ -29,7 +32,9 @@ let reconciler: Reconciler | undefined;
 const schedule = () => reconciler?.schedule();
 const caches = new Caches(kc, schedule, stdoutLog);
 const writer = new StatusWriter(kc, stdoutLog, schedule);
-const listeners = new Listeners(createHandler(() => reconciler?.current() ?? { ports: new Map(), endpoints: new Map(), dataPlane: { nodes: new Map(), daemonSets: new Map() } }), schedule, stdoutLog);
+const metrics = new RequestMetrics();
+const metricsServer = values['metrics-address'] ? serveMetrics(values['metrics-address'], metrics, stdoutLog) : undefined;
+const listeners = new Listeners(createHandler(() => reconciler?.current() ?? { ports: new Map(), endpoints: new Map(), dataPlane: { nodes: new Map(), daemonSets: new Map() } }, Date.now, metrics), schedule, stdoutLog);
 reconciler = new Reconciler(caches, writer, listeners, stdoutLog);
 
 // Retries of failed binds and status writes ride on a slow periodic pass.
@@ -42,6 +47,8 @@ async function shutdown(signal: string): Promise<void> {
   stdoutLog(`simulator stopping (${signal})`);
   clearInterval(tick);
   reconciler?.stop();
+  metricsServer?.close();
+  metricsServer?.closeAllConnections();
   await Promise.race([Promise.all([caches.stop(), listeners.closeAll()]), new Promise((r) => setTimeout(r, 3000))]);
   process.exit(0);
 }

@@ -8,6 +8,18 @@ export interface Endpoint {
   namespace: string;
   node: string | undefined;
   ambient: boolean;
+  /** Who the pod is, as Istio's metrics name it; absent when the pod is not in the cache. */
+  identity?: WorkloadIdentity;
+}
+
+/** The workload labels of Istio's standard metrics, from the pod's owner, labels and account. */
+export interface WorkloadIdentity {
+  workload: string;
+  app: string;
+  version: string;
+  canonicalService: string;
+  canonicalRevision: string;
+  serviceAccount: string;
 }
 
 const MODE = 'istio.io/dataplane-mode';
@@ -46,9 +58,32 @@ export function serviceEndpoints(
         namespace: podNs,
         node: ep.nodeName ?? pod?.spec?.nodeName,
         ambient: isAmbient(pod, namespaceLabels(podNs)),
+        ...(pod ? { identity: workloadIdentity(pod) } : {}),
       });
     }
     out.set(key, list);
   }
   return out;
+}
+
+/**
+ * Istio's rules: the workload is the pod's controller, a ReplicaSet standing for its Deployment
+ * (its name less the pod-template-hash); the canonical service and revision come from
+ * `service.istio.io/canonical-*`, else `app.kubernetes.io/*`, else `app` / `version`, else the
+ * workload name and `latest`.
+ */
+export function workloadIdentity(pod: V1Pod): WorkloadIdentity {
+  const labels = pod.metadata?.labels ?? {};
+  const owner = pod.metadata?.ownerReferences?.find((o) => o.controller) ?? pod.metadata?.ownerReferences?.[0];
+  const hash = labels['pod-template-hash'];
+  let workload = owner?.name ?? pod.metadata?.name ?? 'unknown';
+  if (owner?.kind === 'ReplicaSet' && hash && workload.endsWith(`-${hash}`)) workload = workload.slice(0, -hash.length - 1);
+  return {
+    workload,
+    app: labels['app'] ?? 'unknown',
+    version: labels['version'] ?? 'unknown',
+    canonicalService: labels['service.istio.io/canonical-name'] ?? labels['app.kubernetes.io/name'] ?? labels['app'] ?? workload,
+    canonicalRevision: labels['service.istio.io/canonical-revision'] ?? labels['app.kubernetes.io/version'] ?? labels['version'] ?? 'latest',
+    serviceAccount: pod.spec?.serviceAccountName ?? 'default',
+  };
 }
