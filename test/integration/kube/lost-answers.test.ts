@@ -57,9 +57,9 @@ function record(id: string, host: string): RunRecord {
     events: [{ at, message: `run started by ${host}` }],
     startedAt: at,
     updatedAt: at,
-    actor: { host },
+    actor: { host, ciJob: undefined },
     reason: undefined,
-  } as RunRecord;
+  };
 }
 
 describe('Given writes whose answers are lost after the apiserver applied them', () => {
