@@ -6,8 +6,9 @@
  * random 503s), through the real load port and judge.
  */
 import { loadavg } from 'node:os';
-import { SloStepJudge } from '../src/load/slo-judge.js';
+import { LoadSource } from '../src/load/load-source.js';
 import { readLoadProfile } from '../src/load/profile-file.js';
+import { SourcesStepJudge } from '../src/metrics/step-judge.js';
 import { DEFAULT_SLO } from '../src/slo/spec.js';
 import { envNumber, startServer } from './lib.js';
 
@@ -18,7 +19,7 @@ const BACKGROUND = 0.001;
 const server = await startServer(['0.1', String(BACKGROUND)]);
 try {
   const profile = readLoadProfile(undefined);
-  const judge = new SloStepJudge(DEFAULT_SLO, profile);
+  const judge = new SourcesStepJudge(DEFAULT_SLO, [new LoadSource(DEFAULT_SLO, profile)]);
   console.log(`False aborts: ${RUNS} bakes of the 10% step, ${BAKE_MS / 1000} s each, ${profile.rate} rps over ${profile.connections} connections, ${100 * BACKGROUND}% background 503s on both revisions, budget ${(100 * (1 - DEFAULT_SLO.successRate)).toFixed(1)}%; server ${server.url} (local, fault-injecting)`);
   const kinds: Record<string, number> = {};
   let canary = 0;
@@ -27,9 +28,10 @@ try {
     const began = Date.now();
     const { verdict } = await judge.bake({ url: server.url, weights: { stable: 90, canary: 10 }, bakeMs: BAKE_MS, revisions: { stable: '1-29-6', canary: '1-30-3' } }, new AbortController().signal);
     kinds[verdict.kind] = (kinds[verdict.kind] ?? 0) + 1;
-    canary += verdict.figures['canaryRequests'] ?? 0;
-    errors += verdict.figures['canaryErrors'] ?? 0;
-    const f = verdict.figures;
+    // The load source's figures, as the step's verdict names them (`load.` prefix).
+    const f = Object.fromEntries(Object.entries(verdict.figures).map(([k, v]) => [k.replace(/^load\./, ''), v]));
+    canary += f['canaryRequests'] ?? 0;
+    errors += f['canaryErrors'] ?? 0;
     console.log(`  bake ${String(run).padStart(2)}: ${verdict.kind.padEnd(12)} ${((Date.now() - began) / 1000).toFixed(1)} s, canary ${f['canaryErrors']}/${f['canaryRequests']} failed (burn ${f['burn']}), stable ${f['stableErrors']}/${f['stableRequests']}, observed split ${f['observedCanaryPct']}%${verdict.kind === 'pass' ? '' : ` :: ${verdict.reasons.join('; ')}`}`);
   }
   const aborts = RUNS - (kinds['pass'] ?? 0);

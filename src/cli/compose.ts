@@ -1,9 +1,12 @@
 import type { RunConfig } from '../config/types.js';
 import { ExecaHelmRunner } from '../helm/execa-runner.js';
 import { createKubePorts } from '../kube/index.js';
+import { LoadSource } from '../load/load-source.js';
 import { readLoadProfile } from '../load/profile-file.js';
-import { SloStepJudge } from '../load/slo-judge.js';
 import { HttpSmokeTester } from '../load/smoke.js';
+import { queriesOf } from '../metrics/istio-queries.js';
+import { PrometheusSource } from '../metrics/prometheus-source.js';
+import { SourcesStepJudge } from '../metrics/step-judge.js';
 import type { Ports } from '../orchestrator/context.js';
 import type { StepJudge } from '../load/ports.js';
 import { InfraError } from '../domain/errors.js';
@@ -51,10 +54,27 @@ export function composePorts(config: RunConfig, plan: Plan, environment: Environ
     runs: kube.runStore(config.state.namespace),
     lock: kube.runLock(config.state.namespace, { force: options.forceUnlock, holderGone: (h) => h !== holder && holderGone(h), onTakeover }),
     smoke: new HttpSmokeTester(),
-    judge: options.bakes ? new SloStepJudge(config.slo, readLoadProfile(config.load.profile)) : NO_BAKE,
+    judge: options.bakes ? stepJudge(config) : NO_BAKE,
     events: kube.routeEvents({ route: config.route, instance: holder, onError: environment.say }),
     clock: () => new Date(),
     actor,
     holder,
   };
+}
+
+/** The configured metrics sources (`metrics.sources`), judged together (src/slo/sources.ts). */
+function stepJudge(config: RunConfig): StepJudge {
+  const { prometheus } = config.metrics;
+  const sources = config.metrics.sources.map((name) =>
+    name === 'load'
+      ? new LoadSource(config.slo, readLoadProfile(config.load.profile))
+      : new PrometheusSource({
+          url: prometheus.url ?? '',
+          timeoutMs: prometheus.timeoutMs,
+          queries: queriesOf(prometheus),
+          everyMs: config.slo.windowMs,
+          namespaces: { stable: config.app.stableNamespace, canary: config.app.canaryNamespace },
+        }),
+  );
+  return new SourcesStepJudge(config.slo, sources);
 }

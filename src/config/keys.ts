@@ -75,6 +75,14 @@ export const KEYS: readonly KeySpec[] = [
   { path: 'slo.p99Ratio', flag: 'slo-p99-ratio', kind: 'ratio', help: 'the canary p99 may be at most this many times the stable p99', defaultText: '1.5' },
   { path: 'load.profile', flag: 'load-profile', kind: 'string', help: 'load profile (YAML: paths, headers, connections, rate, timeout) a weight step bakes under', defaultText: 'loadtests/default.yaml, shipped' },
   // ---- end of the step judge's keys ----
+  // ---- Metrics sources: load windows and/or Prometheus (issue 8); see src/metrics and README "Metrics sources". ----
+  { path: 'metrics.sources', flag: 'metrics-sources', kind: 'list', help: 'what judges each weight step: load (autocannon through the gateway), prometheus (Istio\'s standard metrics), or load,prometheus (each must pass; any other verdict aborts)', defaultText: 'load' },
+  { path: 'metrics.prometheus.url', flag: 'prometheus-url', kind: 'string', help: 'Prometheus base URL, required by the prometheus source' },
+  { path: 'metrics.prometheus.timeout', flag: 'prometheus-timeout', kind: 'duration', min: 100, help: 'how long one Prometheus query may take', defaultText: '5s' },
+  { path: 'metrics.prometheus.queries.requests', flag: 'prometheus-query-requests', kind: 'string', help: 'PromQL: requests a revision answered since the step began; placeholders {{namespace}}, {{revision}}, {{interval}}', defaultText: 'sum(increase(istio_requests_total{reporter="source",destination_workload_namespace="{{namespace}}"}[{{interval}}]))' },
+  { path: 'metrics.prometheus.queries.successRate', flag: 'prometheus-query-success-rate', kind: 'string', help: 'PromQL: a revision\'s success rate as a fraction 0..1, same placeholders', defaultText: 'the non-5xx share of istio_requests_total' },
+  { path: 'metrics.prometheus.queries.p99', flag: 'prometheus-query-p99', kind: 'string', help: 'PromQL: a revision\'s p99 latency in ms, same placeholders', defaultText: 'histogram_quantile(0.99, …istio_request_duration_milliseconds_bucket…)' },
+  // ---- end of the metrics sources' keys ----
   // ---- Preflight (issue 6) ----
   { path: 'maxMinorVersions', flag: 'max-minor-versions', kind: 'integer', min: 1, max: 20, help: 'most minor versions --to may be ahead of --from (istio-cni, never canaried, supports a control plane one minor ahead)', defaultText: '1' },
 ];

@@ -4,6 +4,7 @@ import { DEFAULT_CHART_REPO, DEFAULT_ISTIO_NAMESPACE, istiodRelease, ztunnelRele
 import { DEFAULT_NODE_LABEL } from '../mesh/labels.js';
 import { convert, isNamespaceName } from './convert.js';
 import { KEYS } from './keys.js';
+import { resolveMetrics } from './metrics.js';
 import type { HeaderMatch, ObjectRef, OutputFormat, RunConfig } from './types.js';
 
 export interface ResolveInput {
@@ -47,6 +48,8 @@ export function resolveConfig(input: ResolveInput): RunConfig {
   const allowDowngrade = value('allowDowngrade', false);
   if (from && to) problems.push(...versionProblems(from, to, allowDowngrade, label));
 
+  const metrics = resolveMetrics(value, label);
+  problems.push(...metrics.problems);
   const fromRev = from ?? UNSET;
   const toRev = to ?? UNSET;
   const app = value('app.name', 'bookinfo');
@@ -105,6 +108,7 @@ export function resolveConfig(input: ResolveInput): RunConfig {
       p99Ratio: value('slo.p99Ratio', 1.5),
     },
     load: { profile: value<string | undefined>('load.profile', undefined) },
+    metrics: metrics.metrics,
   };
   problems.push(...crossProblems(config, got, label));
   if (problems.length > 0) throw new InputError(problems);

@@ -1,4 +1,5 @@
 import type { Revision } from '../domain/revision.js';
+import type { MetricsConfig } from './metrics.js';
 
 export type OutputFormat = 'table' | 'json' | 'yaml';
 
@@ -75,4 +76,6 @@ export interface RunConfig {
   };
   /** The load profile file; undefined: the shipped loadtests/default.yaml. */
   readonly load: { readonly profile: string | undefined };
+  /** Which sources judge a weight step, and how to ask Prometheus (src/config/metrics.ts). */
+  readonly metrics: MetricsConfig;
 }

@@ -44,8 +44,24 @@ interface Tracked {
  * without waiting; a drain lets in-flight requests finish (up to the request timeout).
  */
 export function runLoad(plan: LoadPlan, signal: AbortSignal): Promise<LoadOutcome> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<LoadOutcome>((resolve, reject) => new LoadSession(plan, signal, resolve, reject).start());
+  return startLoad(plan, signal).outcome;
+}
+
+/** A running load: its outcome, and a way to end it from outside `onWindow` (a judge that decides asynchronously). */
+export interface LoadHandle {
+  readonly outcome: Promise<LoadOutcome>;
+  /** Like `onWindow` answering drain or abort, but now; nothing once the load is over. */
+  end(action: 'drain' | 'abort'): void;
+}
+
+export function startLoad(plan: LoadPlan, signal: AbortSignal): LoadHandle {
+  if (signal.aborted) return { outcome: Promise.reject(signal.reason), end: () => undefined };
+  let session: LoadSession | undefined;
+  const outcome = new Promise<LoadOutcome>((resolve, reject) => {
+    session = new LoadSession(plan, signal, resolve, reject);
+    session.start();
+  });
+  return { outcome, end: (action) => session?.end(action) };
 }
 
 /** One run: autocannon, its connections, the window clock, and how it ends (once). */
@@ -89,6 +105,13 @@ class LoadSession {
     const action = this.plan.onWindow(this.recorder.cut(now), last);
     if (action === 'continue' && !last) this.timer = setTimeout(() => this.tick(k + 1), Math.max(0, this.startMs + (k + 1) * this.plan.windowMs - this.clock()));
     else if (action === 'drain') this.drain();
+    else this.finish({});
+  }
+
+  end(action: 'drain' | 'abort'): void {
+    if (this.over || this.draining) return;
+    clearTimeout(this.timer);
+    if (action === 'drain') this.drain();
     else this.finish({});
   }
 
