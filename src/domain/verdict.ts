@@ -15,16 +15,3 @@ export interface Verdict {
 export function verdict(kind: VerdictKind, reasons: readonly string[], figures: Record<string, number> = {}): Verdict {
   return { kind, reasons, figures };
 }
-
-/**
- * A figure by its plain name, from whichever metrics source produced it: verdicts name each
- * figure after its source (`load.canaryRequests`, `prometheus.canary.requests`); records
- * written before there were sources have the plain name. The first source that has it wins.
- */
-export function sourceFigure(figures: Readonly<Record<string, number>>, name: string, sources: readonly string[] = ['load', 'prometheus']): number | undefined {
-  for (const source of sources) {
-    const value = figures[`${source}.${name}`];
-    if (value !== undefined) return value;
-  }
-  return figures[name];
-}
