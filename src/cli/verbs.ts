@@ -78,7 +78,7 @@ export const VERBS: readonly Verb[] = [
     summary: 'render the run record as a report: Markdown, JSON, JUnit XML or a self-contained HTML page',
     usage: 'canary report [--format markdown|json|junit|html] [-o FILE] [--from A --to B]',
     details:
-      'Reads the run record and changes nothing. For `report`, -o/--output names the FILE to write (elsewhere -o is the output format): the format is --format, or else the file\'s extension (.html, .xml, .json, .md); without -o the report goes to stdout. When $GITHUB_STEP_SUMMARY is set, the Markdown report is appended to it as well.',
+      'Reads the run record and changes nothing. For `report`, -o/--output names the FILE to write (elsewhere -o is the output format): the format is --format, or else the file\'s extension (.html, .xml, .json, .md); without -o the report goes to stdout. With --format markdown and $GITHUB_STEP_SUMMARY set (GitHub Actions), the report is also appended to the job summary.',
     keys: ['kubeconfig', 'context', 'state.namespace', ...RUN_SELECT],
     extraFlags: [
       { path: 'report.format', flag: 'format', kind: 'string', help: 'markdown, json, junit (JUnit XML: one test case per step) or html (plots, one file)', defaultText: "the -o file's extension, else markdown" },

@@ -58,8 +58,9 @@ export class KubeEventRecorder implements EventRecorder {
     return {
       apiVersion: 'events.k8s.io/v1',
       kind: 'Event',
-      // generateName: one object per event, never an update of an earlier one.
-      metadata: { generateName: `${name}.`, namespace, labels: { ...OWNED } },
+      // One object per event, named as client-go's recorder names them (<object>.<hex time>);
+      // generateName would not do: its prefix `<name>.` is itself validated and ends in a dot.
+      metadata: { name: eventName(name), namespace, labels: { ...OWNED } },
       eventTime: new V1MicroTime(),
       reportingController: REPORTING_CONTROLLER,
       reportingInstance: this.o.instance.slice(0, INSTANCE_LIMIT),
@@ -70,6 +71,12 @@ export class KubeEventRecorder implements EventRecorder {
       regarding: { apiVersion: HTTPROUTE_API_VERSION, kind: 'HTTPRoute', namespace, name, ...(uid ? { uid } : {}) },
     };
   }
+}
+
+/** `bookinfo.18a2b3c4d5e6f7a8`: the time in hex, and a random tail so two processes never collide. */
+export function eventName(object: string, now = Date.now(), random = Math.random()): string {
+  const tail = Math.floor(random * 0xffff).toString(16).padStart(4, '0');
+  return `${object}.${(now * 1000).toString(16)}${tail}`;
 }
 
 /** The apiserver counts the note's limit in bytes, and verdict reasons hold multi-byte signs (×, →). */

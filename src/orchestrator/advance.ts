@@ -67,6 +67,10 @@ export async function abortRun(options: SessionOptions, stored: StoredRun): Prom
     throw refuse(`run ${record.id} is promoting: the route already serves only ${record.revisions.canary}; finish it with \`canary promote\``);
   }
   // The revert is not cancellable: stopping it half-way would leave more to clean up.
-  const ctx = await withSession(options, async () => stored, (ctx) => revertAs(ctx, options.progress, 'reverted', 'aborted by `canary abort`', new AbortController().signal));
+  // A run that already ended (an SLO breach, an interrupt) keeps its outcome and reason:
+  // `abort` only finishes its clean-up, and the reports still say why it stopped.
+  const ended = record.outcome !== 'running';
+  const [outcome, reason] = ended ? [record.outcome, record.reason ?? record.outcome] : (['reverted', 'aborted by `canary abort`'] as const);
+  const ctx = await withSession(options, async () => stored, (ctx) => revertAs(ctx, options.progress, outcome, reason, new AbortController().signal));
   return ctx.stored.record;
 }

@@ -1,17 +1,15 @@
-import { formatInvocation } from '../domain/helm-invocation.js';
 import { ztunnelRelease } from '../mesh/charts.js';
 import type { Reporter, RunContext } from './context.js';
+import { runRelease } from './helm-release.js';
 
 export async function installControlPlane(ctx: RunContext, report: Reporter): Promise<void> {
-  report.say(formatInvocation(ctx.plan.helm.controlPlane));
-  const result = await ctx.ports.helm.run(ctx.plan.helm.controlPlane, ctx.signal);
+  const result = await runRelease(ctx, ctx.plan.helm.controlPlane, report);
   report.say(`istiod-${ctx.config.to.name} Ready (${Math.round(result.durationMs / 1000)} s)`);
 }
 
 /** helm --wait passes a DaemonSet that matches no node, so readiness is checked by count. */
 export async function installDataPlane(ctx: RunContext, report: Reporter): Promise<void> {
-  report.say(formatInvocation(ctx.plan.helm.dataPlane));
-  await ctx.ports.helm.run(ctx.plan.helm.dataPlane, ctx.signal);
+  await runRelease(ctx, ctx.plan.helm.dataPlane, report);
   const expected = ctx.stored.record.canaryNodes.length;
   await ctx.ports.workloads.waitDaemonSet(ctx.config.istio.namespace, ztunnelRelease(ctx.config.to.name), expected, ctx.config.timeouts.rolloutMs, ctx.signal);
   report.say(`ztunnel-${ctx.config.to.name} Ready on ${expected} node(s)`);

@@ -6,6 +6,7 @@ import type { Reporter, RunContext } from './context.js';
 import { inspectQuery } from './preflight.js';
 import { addEvent, updateRecord } from './record.js';
 import { tellRoute } from './route-events.js';
+import { runRelease } from './helm-release.js';
 
 /**
  * The new revision takes over: the route keeps only the canary backends, the Gateway is
@@ -86,6 +87,5 @@ async function removeStableReleases(ctx: RunContext, report: Reporter): Promise<
     report.say(`default revision tag not moved: ${config.istio.stableIstiodRelease} may still own it; after removing it run: ${formatInvocation(plan.helm.defaultTag)}`);
     return;
   }
-  report.say(formatInvocation(plan.helm.defaultTag));
-  await ports.helm.run(plan.helm.defaultTag, signal);
+  await runRelease(ctx, plan.helm.defaultTag, report);
 }

@@ -1,9 +1,11 @@
 import type { RunRecord, StepRecord } from '../domain/run-record.js';
+import { figureOf } from './figures.js';
 import { formatNumber, lineChart, type ChartMarker } from './svg-chart.js';
 import { timeline, type Timeline } from './timeline.js';
 import { escapeXml as x, seconds } from './xml.js';
 
-const COLOR = { stable: '#1565c0', canary: '#ef6c00', slo: '#c62828', weight: '#6a1b9a' } as const;
+// The abort marker is red (svg-chart.ts); the SLO lines keep a colour of their own, so neither hides the other.
+const COLOR = { stable: '#1565c0', canary: '#ef6c00', slo: '#ad1457', weight: '#6a1b9a' } as const;
 
 /**
  * The run as one self-contained HTML page for a change ticket: a summary, plots over time
@@ -47,9 +49,15 @@ function summary(record: RunRecord): string {
     ['Weight now', `${100 - record.weight}% ${x(record.revisions.stable)} / ${record.weight}% ${x(record.revisions.canary)} (schedule ${record.schedule.join(' → ')})`],
     ['Canary nodes', x(record.canaryNodes.map((n) => n.name).join(', ') || '—')],
     ['Started', `${x(record.startedAt)} by ${x(record.actor.host)}${ci}`],
-    ['Ended', record.endedAt ? `${x(record.endedAt)} (${formatNumber(seconds(record.startedAt, record.endedAt))} s after the start)` : 'not yet'],
+    ['Ended', ended(record)],
   ];
   return `<table class="summary">${rows.map(([k, v]) => `<tr><th>${k}</th><td>${v}</td></tr>`).join('')}</table>`;
+}
+
+/** Records written before `endedAt` existed: the last update of an ended run is its end. */
+function ended(record: RunRecord): string {
+  const at = record.endedAt ?? (record.outcome === 'running' ? undefined : record.updatedAt);
+  return at ? `${x(at)} (${formatNumber(seconds(record.startedAt, at))} s after the start)` : 'not yet';
 }
 
 /** Only http(s) links: a record is data from a cluster, never trusted markup. */
@@ -81,16 +89,17 @@ function stepsTable(record: RunRecord): string {
 }
 
 function stepRow(s: StepRecord): string {
-  const f = s.verdict?.figures ?? {};
+  const f = (name: string): number | undefined => figureOf(s.verdict?.figures, name);
+  const p99 = f('canaryP99Ms');
   const kind = s.verdict?.kind ?? (s.endedAt ? 'none' : 'baking');
   const cells = [
     `${s.weight}%`,
     x(s.startedAt),
     s.endedAt ? `${formatNumber(seconds(s.startedAt, s.endedAt))} s` : '—',
     `<span class="verdict ${x(kind)}">${x(kind)}</span>`,
-    figure(f['canaryRequests']),
-    figure(f['canaryErrors']),
-    f['canaryP99Ms'] !== undefined && f['canaryP99Ms'] >= 0 ? `${formatNumber(f['canaryP99Ms'])} ms` : '—',
+    figure(f('canaryRequests')),
+    figure(f('canaryErrors')),
+    p99 !== undefined && p99 >= 0 ? `${formatNumber(p99)} ms` : '—',
     x(s.by ?? '—'),
     `<ul>${(s.verdict?.reasons ?? []).map((r) => `<li>${x(r)}</li>`).join('')}</ul>`,
   ];

@@ -1,4 +1,5 @@
 import type { RunRecord, StepRecord } from '../domain/run-record.js';
+import { figureOf } from './figures.js';
 
 /** The run as Markdown, for a change ticket or $GITHUB_STEP_SUMMARY (GitHub-flavoured tables). */
 export function markdownReport(record: RunRecord): string {
@@ -32,10 +33,10 @@ export function markdownReport(record: RunRecord): string {
 }
 
 function stepRow(s: StepRecord): string {
-  const f = s.verdict?.figures ?? {};
-  const p99 = f['canaryP99Ms'] !== undefined && f['canaryP99Ms'] >= 0 ? `${f['canaryP99Ms']} ms` : '—';
+  const f = (name: string): number | undefined => figureOf(s.verdict?.figures, name);
+  const p99 = f('canaryP99Ms');
   const kind = s.verdict?.kind ?? (s.endedAt ? 'none' : 'baking');
-  return `| ${s.weight}% | ${s.startedAt} | ${s.endedAt ?? '—'} | ${kind} | ${f['canaryRequests'] ?? '—'} | ${f['canaryErrors'] ?? '—'} | ${p99} | ${escape(s.by ?? '—')} | ${escape(s.verdict?.reasons.join('; ') ?? '')} |`;
+  return `| ${s.weight}% | ${s.startedAt} | ${s.endedAt ?? '—'} | ${kind} | ${f('canaryRequests') ?? '—'} | ${f('canaryErrors') ?? '—'} | ${p99 !== undefined && p99 >= 0 ? `${p99} ms` : '—'} | ${escape(s.by ?? '—')} | ${escape(s.verdict?.reasons.join('; ') ?? '')} |`;
 }
 
 function escape(text: string): string {

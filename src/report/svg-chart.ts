@@ -47,7 +47,7 @@ const PLOT_H = H - M.top - M.bottom;
  */
 export function lineChart(spec: ChartSpec): string {
   const values = spec.series.flatMap((s) => s.segments.flatMap((seg) => seg.map(([, v]) => v)));
-  const top = spec.yMax ?? niceCeil(Math.max(1e-9, ...values, ...(spec.thresholds ?? []).map((t) => t.value)) * 1.1);
+  const top = spec.yMax ?? yTop(values, spec.thresholds ?? []);
   const sx = (t: number): number => M.left + (PLOT_W * (t - spec.start)) / Math.max(1, spec.end - spec.start);
   const sy = (v: number): number => M.top + PLOT_H - (PLOT_H * Math.min(v, top)) / top;
   const parts = [
@@ -58,7 +58,7 @@ export function lineChart(spec: ChartSpec): string {
     ...yAxis(top, spec.unit, sy),
     ...xAxis(spec.start, spec.end, sx),
     ...(spec.markers ?? []).map((m) => marker(m, sx)),
-    ...(spec.thresholds ?? []).map((t) => threshold(t, sy)),
+    ...(spec.thresholds ?? []).map((t) => threshold(t, sy, top)),
     ...spec.series.flatMap((s) => s.segments.map((seg) => polyline(s, seg, sx, sy))),
     ...legend(spec),
   ];
@@ -74,16 +74,35 @@ function polyline(s: ChartSeries, seg: Segment, sx: (t: number) => number, sy: (
   return `<polyline class="series" data-series="${x(s.name)}" fill="none" stroke="${s.color}" stroke-width="2" points="${points}"/>`;
 }
 
-function threshold(t: ChartThreshold, sy: (v: number) => number): string {
-  const y = sy(t.value).toFixed(1);
-  return `<g class="slo"><line x1="${M.left}" x2="${M.left + PLOT_W}" y1="${y}" y2="${y}" stroke="${t.color}" stroke-dasharray="6 4" stroke-width="1.5"/><text x="${M.left + PLOT_W - 4}" y="${Number(y) - 4}" text-anchor="end" fill="${t.color}">${x(t.label)}</text></g>`;
+/**
+ * The y axis covers the data and the SLO lines; a bound far above the data (a 500 ms p99
+ * bound over 20 ms latencies) would flatten the lines people look at, so it is drawn at the
+ * top edge, labelled as off the scale, instead of setting the scale.
+ */
+function yTop(values: readonly number[], thresholds: readonly ChartThreshold[]): number {
+  const data = Math.max(0, ...values);
+  const inScale = thresholds.map((t) => t.value).filter((v) => data === 0 || v <= OFF_SCALE * data);
+  return niceCeil(Math.max(1e-9, data, ...inScale) * 1.1);
+}
+
+const OFF_SCALE = 3;
+/** A halo in the plot's colour keeps a label readable where it crosses a line. */
+const HALO = ' paint-order="stroke" stroke="#fafafa" stroke-width="3"';
+
+function threshold(t: ChartThreshold, sy: (v: number) => number, top: number): string {
+  const off = t.value > top;
+  const y = off ? M.top : sy(t.value);
+  const label = off ? `${t.label} (above the scale) ↑` : t.label;
+  return `<g class="slo"><line x1="${M.left}" x2="${M.left + PLOT_W}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}" stroke="${t.color}" stroke-dasharray="6 4" stroke-width="1.5"/><text x="${M.left + PLOT_W - 4}" y="${(off ? y + 12 : y - 4).toFixed(1)}" text-anchor="end" fill="${t.color}"${HALO}>${x(label)}</text></g>`;
 }
 
 function marker(m: ChartMarker, sx: (t: number) => number): string {
   const px = sx(m.at).toFixed(1);
   const abort = m.kind === 'abort';
   const style = abort ? 'stroke="#c62828" stroke-width="2.5"' : 'stroke="#888" stroke-dasharray="2 3" stroke-width="1"';
-  const label = `<text x="${Number(px) + 3}" y="${M.top + (abort ? 24 : 11)}" fill="${abort ? '#c62828' : '#666'}"${abort ? ' font-weight="bold"' : ''}>${x(m.label)}</text>`;
+  // A label near the right edge runs leftwards from its line, or it would be cut off.
+  const right = Number(px) > M.left + PLOT_W * 0.6;
+  const label = `<text x="${Number(px) + (right ? -4 : 3)}" y="${M.top + (abort ? 24 : 11)}"${right ? ' text-anchor="end"' : ''} fill="${abort ? '#c62828' : '#666'}"${abort ? ' font-weight="bold"' : ''}${HALO}>${x(m.label)}</text>`;
   return `<g class="marker ${m.kind}"><line x1="${px}" x2="${px}" y1="${M.top}" y2="${M.top + PLOT_H}" ${style}/>${label}</g>`;
 }
 

@@ -1,4 +1,5 @@
 import type { RunRecord, StepRecord, WindowRecord } from '../domain/run-record.js';
+import { figureOf } from './figures.js';
 
 /** [time in ms since the epoch, value] */
 export type Point = readonly [number, number];
@@ -10,7 +11,12 @@ export interface PerRevision {
   readonly canary: readonly Segment[];
 }
 
-/** Everything the HTML report plots, derived from the run record alone. */
+/**
+ * Everything the HTML report plots, derived from the run record alone. Rates, error rates
+ * and p99 come from the load source's windows (`stable.requests`, `canary.p99Ms`...): one
+ * point per judged window. Prometheus readings are cumulative since the step began
+ * (`prometheus.canary.requests`), not per window, so they are not plotted as such.
+ */
 export interface Timeline {
   readonly start: number;
   readonly end: number;
@@ -106,7 +112,7 @@ function nonNegative(v: number | undefined): number | undefined {
 }
 
 function sloFigure(record: RunRecord, name: string, scale: number): number | undefined {
-  const v = record.steps.map((s) => s.verdict?.figures[name]).find((f) => f !== undefined && f >= 0);
+  const v = record.steps.map((s) => figureOf(s.verdict?.figures, name)).find((f) => f !== undefined && f >= 0);
   return v === undefined ? undefined : v * scale;
 }
 

@@ -1,7 +1,6 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { InputError } from '../../domain/errors.js';
 import { formatOfFile, renderReport, REPORT_FORMATS, type ReportFormat } from '../../report/formats.js';
-import { markdownReport } from '../../report/markdown.js';
 import { selectRun } from '../run-select.js';
 import type { Settings } from '../settings.js';
 import type { Command } from './context.js';
@@ -18,9 +17,10 @@ export const reportCommand: Command = async ({ settings, io, signal }) => {
     writeFileSync(file, text);
     io.stderr(`${format} report written to ${file}\n`);
   } else io.stdout(text);
+  // Once per job, not once per format: a job that also writes JUnit and HTML gets one summary.
   const summary = io.env['GITHUB_STEP_SUMMARY'];
-  if (summary) {
-    appendFileSync(summary, `${markdownReport(stored.record)}\n`);
+  if (summary && format === 'markdown') {
+    appendFileSync(summary, text);
     io.stderr(`Markdown report appended to $GITHUB_STEP_SUMMARY\n`);
   }
   return 0;

@@ -26,7 +26,7 @@ for _ in $(seq 1 1200); do
 done
 
 step "Reset what an earlier demo left"
-for rel in $(h list -n istio-system -q); do
+for rel in $(h list -n istio-system --all -q); do
   case "$rel" in istiod-"$stable"|ztunnel-"$stable"|istio-base|istio-cni) ;; *) h uninstall "$rel" -n istio-system --wait >/dev/null && echo "uninstalled $rel" ;; esac
 done
 for ns in $(k get ns -o name | sed 's#namespace/##' | grep '^bookinfo-' || true); do

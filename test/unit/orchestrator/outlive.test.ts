@@ -8,6 +8,7 @@ import type { FakeCluster } from '../../support/fake-cluster.js';
 import { fakePorts } from '../../support/fake-ports.js';
 import { stableCluster, userRoute } from '../../support/scenario.js';
 import { runUpgrade, setup } from './harness.js';
+import { upgrade } from '../../../src/orchestrator/upgrade.js';
 
 const ID = '1-29-6-to-1-30-3';
 
@@ -103,6 +104,47 @@ describe('a run killed during a bake', () => {
     const { cluster, run } = await killedBaking(100);
     const options = { config: run.config, plan: run.plan, ports: fakePorts(cluster, run.plan), signal: run.controller.signal, progress: 'silent' as const };
     await expect(promoteRun(options, stored(cluster))).rejects.toThrow(/at 100% without a passed verdict there/);
+  });
+});
+
+describe('`canary abort` of a run that already ended', () => {
+  it('finishes its clean-up but keeps why it ended: an SLO breach stays the reason', async () => {
+    const cluster = stableCluster();
+    const run = setup({ keepCanary: true });
+    await expect(runUpgrade(cluster, run, { judge: (w) => (w === 50 ? verdict('fail', ['burn 30×']) : verdict('pass', ['ok'])) })).rejects.toThrow(/weight 50%/);
+    expect(cluster.namespaces.has('bookinfo-1-30-3')).toBe(true);
+    const left = cluster.records.get(ID);
+    if (!left) throw new Error('no record');
+    const again = setup();
+    const record = await abortRun({ config: again.config, plan: again.plan, ports: fakePorts(cluster, again.plan), signal: again.controller.signal, progress: 'silent' }, { record: structuredClone(left.record), version: String(left.version) });
+    expect(record.outcome).toBe('aborted');
+    expect(record.reason).toMatch(/^weight 50%: the canary did not pass \(fail\): burn 30×/);
+    expect(cluster.namespaces.has('bookinfo-1-30-3')).toBe(false);
+  });
+});
+
+describe('a helm killed mid-install', () => {
+  it('leaves its release pending-install; the resumed run uninstalls it before installing again', async () => {
+    const cluster = stableCluster();
+    cluster.releases.set('ztunnel-1-30-3', { owned: true, args: [] });
+    const run = setup();
+    const ports = fakePorts(cluster, run.plan);
+    const pending = {
+      ...ports,
+      reader: {
+        ...ports.reader,
+        inspect: async (...args: Parameters<typeof ports.reader.inspect>) => {
+          const facts = await ports.reader.inspect(...args);
+          const stuck = !cluster.journal.includes('helm uninstall ztunnel-1-30-3');
+          return { ...facts, releases: facts.releases.map((r) => (r.name === 'ztunnel-1-30-3' && stuck ? { ...r, status: 'pending-install' } : r)) };
+        },
+      },
+    };
+    const result = await upgrade({ config: run.config, plan: run.plan, ports: pending, signal: run.controller.signal, progress: 'silent' });
+    expect(result.kind).toBe('promoted');
+    const uninstalled = cluster.journal.indexOf('helm uninstall ztunnel-1-30-3');
+    expect(uninstalled).toBeGreaterThan(-1);
+    expect(cluster.journal.findIndex((l) => l.startsWith('helm upgrade ztunnel-1-30-3'))).toBeGreaterThan(uninstalled);
   });
 });
 

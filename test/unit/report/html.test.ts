@@ -22,6 +22,13 @@ describe('htmlReport: one self-contained page with plots over time', () => {
     expect(p99).toMatch(/<g class="slo">.*SLO: p99 ≤ 500 ms/);
   });
 
+  it('keeps a far-away bound from flattening the data: drawn at the top edge, said to be above the scale', () => {
+    const [, , , p99] = charts(htmlReport(promotedRun()));
+    expect(p99).toContain('SLO: p99 ≤ 500 ms (above the scale) ↑');
+    expect(p99).toMatch(/<text class="tick" [^>]*>40<\/text>/);
+    expect(p99).not.toMatch(/<text class="tick" [^>]*>500<\/text>/);
+  });
+
   it('marks the abort on every chart, and only when the run was aborted', () => {
     const aborted = charts(htmlReport(abortedAt50()));
     expect(aborted.every((svg) => /<g class="marker abort">.*✕ aborted: weight 50%/.test(svg))).toBe(true);
