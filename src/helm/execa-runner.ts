@@ -20,7 +20,13 @@ export class ExecaHelmRunner implements HelmRunner {
     this.options.onCommand?.(formatInvocation(invocation));
     const started = Date.now();
     try {
-      const result = await execa(invocation.bin, args, { cancelSignal: signal, reject: true, stdin: 'ignore' });
+      // An uninstall runs in a process group of its own: Ctrl-C in a terminal (or a CI runner's
+      // SIGTERM) goes to the whole foreground group, and a second one must not kill the helm
+      // of a revert that promised to finish. The CLI still stops it through `signal` when it
+      // means to. Installs stay in the group: if the CLI is killed outright, no orphaned helm
+      // install may race the run that resumes it; an orphaned uninstall only finishes its job.
+      const detached = invocation.args[0] === 'uninstall';
+      const result = await execa(invocation.bin, args, { cancelSignal: signal, reject: true, stdin: 'ignore', detached });
       return { stdout: result.stdout, stderr: result.stderr, durationMs: Date.now() - started };
     } catch (error) {
       throw helmFailure(invocation, error as ExecaError);
