@@ -75,6 +75,13 @@ export class LeaseRunLock implements RunLock {
     });
   }
 
+  async blocker(holder: string, signal: AbortSignal): Promise<LockHolder | undefined> {
+    const spec = (await this.read(signal))?.spec;
+    if (!spec || mayAcquire(spec, holder, this.now())) return undefined;
+    const previous = describeHolder(spec);
+    return this.o.holderGone?.(previous.holder) === true || this.o.force === true ? undefined : previous;
+  }
+
   async holder(signal: AbortSignal): Promise<LockHolder | undefined> {
     const spec = (await this.read(signal))?.spec;
     if (!spec?.holderIdentity || isExpired(spec, this.now())) return undefined;

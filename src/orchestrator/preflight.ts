@@ -98,7 +98,8 @@ export async function checkCluster(config: RunConfig, plan: Plan, ports: Ports, 
   const helm = tools.helm.ok ? tools.helm.detail : undefined;
   if (!read.ok) return { ...none, helm, results: unreadableResults(config, access.value, tools, read.error) };
   const { facts, mesh } = read.value;
-  const input = { config: effectiveConfig(config, resume), facts, mesh, route: plan.route.context, access: access.value, tools, holder: ports.holder, now: ports.clock().getTime(), resumedAfter: resume?.phase };
+  const lockFree = (await ports.lock.blocker(ports.holder, signal)) === undefined;
+  const input = { config: effectiveConfig(config, resume), facts, mesh, route: plan.route.context, access: access.value, tools, holder: ports.holder, now: ports.clock().getTime(), resumedAfter: resume?.phase, lockFree };
   const { results, nodes } = preflightChecks(input);
   return { facts, mesh, results, canaryNodes: nodes.nodes, gatewayUrl: config.gatewayUrl ?? gatewayUrl(facts.gateway) ?? '', helm };
 }

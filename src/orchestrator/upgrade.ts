@@ -25,37 +25,34 @@ export type UpgradeResult =
  */
 export async function upgrade(options: SessionOptions): Promise<UpgradeResult> {
   const { ports, config, plan, signal } = options;
-  // The lock comes first: a second run exits 4 naming the holder, instead of running a
-  // preflight against a cluster another run is changing (and failing it with exit 2).
-  const lock = await ports.lock.acquire(ports.holder, signal);
-  let handedOver = false;
-  try {
-    let existing: StoredRun | undefined;
-    let checked: PreflightOutcome | undefined;
-    const preflightTask: TaskSpec = {
-      title: phaseTitle('preflight', plan),
-      run: async (report) => {
-        existing = await ports.runs.load(plan.runId, signal);
-        if (existing?.record.outcome === 'promoted') return report.say(`run ${plan.runId} was promoted already`);
-        if (existing?.record.outcome === 'running') report.say(`resuming run ${plan.runId} (last completed phase: ${existing.record.phase ?? 'none'})`);
-        checked = await preflight(config, plan, ports, report, signal, existing?.record.outcome === 'running' ? existing.record : undefined);
-      },
-    };
-    await runTasks([preflightTask], options.progress);
-    if (existing?.record.outcome === 'promoted' || !checked) return { kind: 'already-promoted', record: (existing as StoredRun).record };
-    const pre = checked;
-    const resuming = existing?.record.outcome === 'running' ? existing : undefined;
-    let paused = false;
-    handedOver = true;
-    const ctx = await withSession(options, () => startRecord(options, existing, resuming), async (ctx) => {
-      ctx.facts = pre.facts;
-      ctx.gatewayUrl = pre.gatewayUrl;
-      await runTasks(phaseTasks(ctx, pre.canaryNodes, (p) => (paused = p)), options.progress);
-    }, lock);
-    return { kind: paused ? 'paused' : 'promoted', record: ctx.stored.record };
-  } finally {
-    if (!handedOver) await lock.release().catch(() => undefined);
-  }
+  let existing: StoredRun | undefined;
+  let checked: PreflightOutcome | undefined;
+  // Preflight only reads — its lock check asks the Lease who would block us (exit 4 when
+  // another live run holds it) — so bad input changes nothing, not even the Lease.
+  const preflightTask: TaskSpec = {
+    title: phaseTitle('preflight', plan),
+    run: async (report) => {
+      existing = await ports.runs.load(plan.runId, signal);
+      if (existing?.record.outcome === 'promoted') return report.say(`run ${plan.runId} was promoted already`);
+      if (existing?.record.outcome === 'running') report.say(`resuming run ${plan.runId} (last completed phase: ${existing.record.phase ?? 'none'})`);
+      checked = await preflight(config, plan, ports, report, signal, existing?.record.outcome === 'running' ? existing.record : undefined);
+    },
+  };
+  await runTasks([preflightTask], options.progress);
+  if (existing?.record.outcome === 'promoted' || !checked) return { kind: 'already-promoted', record: (existing as StoredRun).record };
+  const pre = checked;
+  let paused = false;
+  // The run record is read again under the lock: another run may have moved it since preflight.
+  const load = async (): Promise<StoredRun> => {
+    const current = await ports.runs.load(plan.runId, signal);
+    return startRecord(options, current, current?.record.outcome === 'running' ? current : undefined);
+  };
+  const ctx = await withSession(options, load, async (ctx) => {
+    ctx.facts = pre.facts;
+    ctx.gatewayUrl = pre.gatewayUrl;
+    await runTasks(phaseTasks(ctx, pre.canaryNodes, (p) => (paused = p)), options.progress);
+  });
+  return { kind: paused ? 'paused' : 'promoted', record: ctx.stored.record };
 }
 
 async function startRecord(options: SessionOptions, existing: StoredRun | undefined, resuming: StoredRun | undefined): Promise<StoredRun> {

@@ -48,4 +48,10 @@ export interface RunLock {
   acquire(holder: string, signal: AbortSignal): Promise<HeldLock>;
   /** The live holder, if any; undefined when the lock is free or its claim ran out. */
   holder(signal: AbortSignal): Promise<LockHolder | undefined>;
+  /**
+   * Who would make `acquire(holder)` fail right now, without writing anything: undefined
+   * when the lock is free, expired, ours, held by a run known to be gone, or forced.
+   * Preflight asks this, so bad input never writes even the Lease.
+   */
+  blocker(holder: string, signal: AbortSignal): Promise<LockHolder | undefined>;
 }

@@ -118,6 +118,7 @@ export function fakePorts(cluster: FakeCluster, plan: Plan, behaviour: FakeBehav
           },
         };
       },
+      blocker: async (holder) => (cluster.lease && cluster.lease.holder !== holder ? { holder: cluster.lease.holder, since: cluster.lease.since, renewedAt: cluster.lease.since, expiresAt: undefined } : undefined),
       holder: async () => (cluster.lease ? { holder: cluster.lease.holder, since: cluster.lease.since, renewedAt: cluster.lease.since, expiresAt: undefined } : undefined),
     },
     events: {

@@ -33,6 +33,11 @@ export interface PreflightInput {
   /** Who this process would hold the run lock as, and the time now (ms), to judge the Lease. */
   readonly holder: string;
   readonly now: number;
+  /**
+   * The run lock's own answer: true when this holder may take it even though the Lease names
+   * someone else (that run is known to be gone, or --force-unlock). Unasked: judged from the Lease.
+   */
+  readonly lockFree?: boolean | undefined;
   /** The last phase a resumed run completed: once promote may have begun, the stable revision is going away on purpose. */
   readonly resumedAfter?: Phase | undefined;
 }

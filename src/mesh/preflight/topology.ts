@@ -80,11 +80,12 @@ function expiry(lease: LeaseFacts): number | undefined {
 }
 
 /** No other run holds the lock (the Lease is read, never taken, here). */
-export function lock({ mesh, holder, now, config }: PreflightInput): CheckResult {
+export function lock({ mesh, holder, now, config, lockFree }: PreflightInput): CheckResult {
   const lease = mesh.lease;
   const name = `Lease ${config.state.namespace}/${lease?.name ?? LOCK_LEASE}`;
   if (!lease?.holder) return pass('lock', 'topology', `no run holds the lock (${name})`);
   if (lease.holder === holder) return pass('lock', 'topology', `the lock is ours (${lease.holder})`);
+  if (lockFree === true) return pass('lock', 'topology', `${name} is held by ${lease.holder}, which is no longer running (or --force-unlock): this run takes it over`);
   const until = expiry(lease);
   if (until === undefined || until < now) return pass('lock', 'topology', `${name} was held by ${lease.holder}, which stopped renewing it${until ? ` at ${new Date(until).toISOString()}` : ''}; a run takes it over`);
   const since = lease.acquiredAt ? ` since ${lease.acquiredAt}` : '';

@@ -67,6 +67,7 @@ describe('canary upgrade stops in preflight, having changed nothing', () => {
 
   it('exits 4 when the only thing in the way is a live run’s lock, naming its holder', async () => {
     const cluster = stableCluster();
+    cluster.lease = { holder: 'ci-runner-7/pid-42', since: '2026-11-23T11:00:00Z' };
     const run = setup();
     const p = fakePorts(cluster, run.plan);
     const live = { ...p, reader: { ...p.reader, inspectMesh: async (q: Parameters<Ports['reader']['inspectMesh']>[0]) => ({ ...(await p.reader.inspectMesh(q, never)), lease: { namespace: 'istio-system', name: 'ambient-canary', holder: 'ci-runner-7/pid-42', acquiredAt: '2026-11-23T11:00:00Z', renewedAt: '2026-11-23T12:00:00Z', durationSeconds: 600 } }) } };
@@ -82,6 +83,7 @@ describe('canary upgrade stops in preflight, having changed nothing', () => {
   it('exits 2, listing every problem, when the lock is held and something else is wrong too', async () => {
     const cluster = stableCluster();
     cluster.namespaces.set('legacy', { 'istio-injection': 'enabled', 'istio.io/dataplane-mode': 'ambient' });
+    cluster.lease = { holder: 'other', since: '2026-11-23T12:00:00Z' };
     const run = setup();
     const p = fakePorts(cluster, run.plan);
     const live = { ...p, reader: { ...p.reader, inspectMesh: async (q: Parameters<Ports['reader']['inspectMesh']>[0]) => ({ ...(await p.reader.inspectMesh(q, never)), lease: { namespace: 'istio-system', name: 'ambient-canary', holder: 'other', acquiredAt: '2026-11-23T12:00:00Z', renewedAt: '2026-11-23T12:00:00Z', durationSeconds: 600 } }) } };
