@@ -117,6 +117,5 @@ function progressFindings(record: RunRecord, o: Observed): string[] {
   const ended = record.outcome !== 'running' && record.outcome !== 'promoted';
   const left = [...installed, ...(o.canaryNamespace.exists && o.canaryNamespace.owned ? [`namespace ${o.canaryNamespace.name}`] : [])];
   if (ended && left.length > 0) found.push(`the run ended (${record.outcome}) but its canary is still here: ${left.join(', ')} (kept with --keep-canary, or the revert stopped): \`canary abort\` removes it`);
-  if (record.outcome === 'running' && o.lock === undefined) found.push('no process is working on this run now (paused, or its process died): continue with `canary step`/`canary upgrade`, finish with `canary promote`, or revert with `canary abort`');
   return found;
 }

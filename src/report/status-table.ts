@@ -12,7 +12,7 @@ export function statusTable(record: RunRecord, observed?: ObservedRun): string {
     `  started   ${record.startedAt} by ${record.actor.host}${record.actor.ciJob ? ` (${record.actor.ciJob})` : ''}`,
     `  updated   ${record.updatedAt}${record.endedAt ? `, ended ${record.endedAt}` : ''}`,
   ];
-  if (observed) lines.push(...observedLines(observed));
+  if (observed) lines.push(...observedLines(observed, record.outcome === 'running'));
   if (record.steps.length > 0) {
     lines.push('', '  WEIGHT  STARTED                   VERDICT        REASONS');
     for (const s of record.steps) {
@@ -25,9 +25,11 @@ export function statusTable(record: RunRecord, observed?: ObservedRun): string {
 }
 
 /** The cluster as read now, and every gap between it and the record. */
-function observedLines(o: ObservedRun): string[] {
+function observedLines(o: ObservedRun, running: boolean): string[] {
   const nodes = o.nodes.map((n) => `${n.name} ${n.label ?? 'unlabelled'}${n.canaryTaint ? ' tainted' : ''}`).join(', ') || 'none labelled for the canary';
   const lock = o.lock ? `held by ${o.lock.holder} since ${o.lock.since ?? '?'} (expires ${o.lock.expiresAt ?? '?'})` : 'free';
+  // A running run nobody holds is paused (--until, between CI jobs) or its process died: both continue the same way.
+  const idle = !o.lock && running ? ': no process is working on this run (paused, or its process died); `canary step`/`canary upgrade` continue it, `canary abort` reverts it' : '';
   return [
     '',
     `  Cluster now (read ${o.at}):`,
@@ -35,7 +37,7 @@ function observedLines(o: ObservedRun): string[] {
     `  nodes     ${nodes}`,
     `  releases  ${o.releases.map((r) => `${r.name} (${r.status})`).join(', ') || 'none'}`,
     `  namespace ${o.canaryNamespace.name} ${o.canaryNamespace.exists ? 'present' : 'absent'}`,
-    `  lock      ${lock}`,
+    `  lock      ${lock}${idle}`,
     ...(o.findings.length > 0 ? ['', '  Record and cluster differ:', ...o.findings.map((f) => `  ! ${f}`)] : ['  (record and cluster agree)']),
   ];
 }
