@@ -107,6 +107,21 @@ describe('a run killed during a bake', () => {
   });
 });
 
+describe('two CI jobs that read the record at the same time', () => {
+  it('take one step between them: the second re-reads under the lock and refuses the step the first took', async () => {
+    const cluster = stableCluster();
+    await runUpgrade(cluster, setup({ 'steps.until': 10 }));
+    const left = cluster.records.get(ID);
+    if (!left) throw new Error('no record');
+    const stale = { record: structuredClone(left.record), version: String(left.version) };
+    const run = setup();
+    const options = (holder: string) => ({ config: run.config, plan: run.plan, ports: fakePorts(cluster, run.plan, { holder }), signal: run.controller.signal, progress: 'silent' as const });
+    expect((await step(options('job-1/pid-1'), stale, undefined)).weight).toBe(50);
+    await expect(step(options('job-2/pid-2'), stale, undefined)).rejects.toThrow(/the next step is 100%, not 50%/);
+    expect(cluster.records.get(ID)?.record.steps.map((s) => s.weight)).toEqual([10, 50]);
+  });
+});
+
 describe('`canary abort` of a run that already ended', () => {
   it('finishes its clean-up but keeps why it ended: an SLO breach stays the reason', async () => {
     const cluster = stableCluster();
