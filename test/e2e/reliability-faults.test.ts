@@ -20,7 +20,7 @@ const FAULT_HELM = process.env['RELIABILITY_FAULT_HELM'] === '1';
 /** RELIABILITY_FAULT_KINDS=conflict,lost: only those kinds (default: all, drawn uniformly). */
 const KINDS = process.env['RELIABILITY_FAULT_KINDS']?.split(',') as FaultKind[] | undefined;
 const RETRY_AFTER_S = 1;
-const MAX_ATTEMPTS = FAULT_HELM ? 5 : 1;
+const MAX_ATTEMPTS = FAULT_HELM ? 5 : 0;
 const RETRIED: readonly FaultKind[] = ['throttle', 'error500', 'unavailable', 'drop', 'lost'];
 const fromProduct = (r: ProxiedRequest): boolean => r.userAgent.startsWith(PRODUCT_AGENT);
 
