@@ -1,4 +1,5 @@
 import { V1MicroTime, type EventsV1Event, type KubernetesObject } from '@kubernetes/client-node';
+import { ConflictError } from '../domain/conflict.js';
 import { OWNED } from '../mesh/labels.js';
 import type { KubeClient } from './client.js';
 import { site } from './errors.js';
@@ -42,6 +43,9 @@ export class KubeEventRecorder implements EventRecorder {
       const body = this.body(event, this.uid);
       await this.client.call(site('create', 'Event', namespace, undefined, 'events.k8s.io/v1'), bounded, () => this.client.events.createNamespacedEvent({ namespace, body }));
     } catch (error) {
+      // Event names are unique to this call (time and a random tail): a 409 is our own create
+      // retried after its answer was lost, so the Event is there.
+      if (error instanceof ConflictError) return;
       this.o.onError?.(`could not record ${event.reason} on HTTPRoute ${this.o.route.namespace}/${this.o.route.name} (the run goes on): ${error instanceof Error ? error.message : String(error)}`);
     }
   }

@@ -84,6 +84,19 @@ describe('Given writes whose answers are lost after the apiserver applied them',
     await held.release();
   });
 
+  it('When an Event on the route is created, Then it is there once and nothing says it failed', async () => {
+    const route = { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'shop', namespace }, spec: { rules: [{ backendRefs: [{ name: 'shop', port: 80 }] }] } };
+    await client.objects.create(route);
+    const said: string[] = [];
+    const events = ports.routeEvents({ route: { namespace, name: 'shop' }, instance: 'ci-1/pid-1', onError: (m) => said.push(m) });
+    loseNext('POST', '/events');
+    await events.record({ reason: 'CanaryVerdict', type: 'Normal', action: 'Judge', note: 'weight 10 passed' }, never);
+    expect(proxy.counts().lost).toBe(1);
+    expect(said).toEqual([]);
+    const list = await client.events.listNamespacedEvent({ namespace });
+    expect(list.items.filter((e) => e.reason === 'CanaryVerdict')).toHaveLength(1);
+  });
+
   it('When a namespace is deleted, Then the delete is done, not refused', async () => {
     const doomed = `${namespace}-ns`;
     await createNamespace(client, doomed);
