@@ -197,7 +197,7 @@ class Renewal implements HeldLock {
     const renewed = await this.lock.renew(this.holder, signal);
     if ('takenBy' in renewed) {
       this.takenBy = renewed.takenBy || 'nobody (released by someone else)';
-      this.lose(`${this.lock.object()} is now held by ${this.takenBy} (--force-unlock)`);
+      this.lose(`${this.lock.object()} is now held by another run, ${this.takenBy} (taken with --force-unlock, or after this run missed its renewals)`);
       return false;
     }
     this.lastRenewed = this.now();
