@@ -4,6 +4,7 @@ import { parse as parseYaml } from 'yaml';
 import type { RunRecord } from '../../src/domain/run-record.js';
 import type { ObservedRun } from '../../src/report/observed.js';
 import { backends, DEMO_CONFIG, FROM, root, route, TO } from './support.js';
+export { seeded } from '../support/seeded.js';
 
 /** Helpers of the runs-*.test.ts files: runs that outlive a process, driven as CI would. */
 
@@ -68,18 +69,6 @@ export async function routeCanaryWeight(): Promise<number> {
   const canary = first.find(([ns]) => ns === CANARY_NS)?.[1] ?? 0;
   const stable = first.find(([ns]) => ns === 'bookinfo-1-29-6')?.[1] ?? 0;
   return canary + stable === 0 ? 0 : Math.round((100 * canary) / (canary + stable));
-}
-
-/** A small seeded generator (mulberry32): the same seed gives the same kill points. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError } from '../../../src/domain/conflict.js';
-import type { RunRecord } from '../../../src/domain/run-record.js';
 import { createKubePorts, type KubePorts } from '../../../src/kube/index.js';
 import { FaultProxy } from '../../support/fault-proxy.js';
+import { startedRecord } from '../../support/run-record.js';
 import { clusterKubeconfig, createNamespace, kube, never, suffix } from './support.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,42 +38,18 @@ function loseNext(method: string, path: string): void {
   proxy.configure({ rate: 1, limit: 1, kinds: ['lost'], target: (r) => r.method === method && r.url.includes(path) });
 }
 
-function record(id: string, host: string): RunRecord {
-  const at = new Date().toISOString();
-  return {
-    schema: 1,
-    id,
-    from: '1.29.6',
-    to: '1.30.3',
-    revisions: { stable: '1-29-6', canary: '1-30-3' },
-    phase: undefined,
-    outcome: 'running',
-    schedule: [10, 100],
-    weight: 0,
-    canaryNodes: [],
-    originalWeights: undefined,
-    promotedNodes: [],
-    steps: [],
-    events: [{ at, message: `run started by ${host}` }],
-    startedAt: at,
-    updatedAt: at,
-    actor: { host, ciJob: undefined },
-    reason: undefined,
-  };
-}
-
 describe('Given writes whose answers are lost after the apiserver applied them', () => {
   it('When the run record is created, Then the retry finds our own record and the run starts', async () => {
     loseNext('POST', '/configmaps');
-    const stored = await ports.runStore(namespace).create(record('lost-create', 'ci-1'), never);
+    const stored = await ports.runStore(namespace).create(startedRecord('lost-create', { actor: { host: 'ci-1', ciJob: undefined } }), never);
     expect(stored.record.actor.host).toBe('ci-1');
     expect(proxy.counts().lost).toBe(1);
     expect(retries).toHaveLength(1);
   });
 
   it('When another run created the same record first, Then creating it is still refused', async () => {
-    await ports.runStore(namespace).create(record('taken', 'ci-1'), never);
-    await expect(ports.runStore(namespace).create(record('taken', 'ci-2'), never)).rejects.toBeInstanceOf(ConflictError);
+    await ports.runStore(namespace).create(startedRecord('taken', { actor: { host: 'ci-1', ciJob: undefined } }), never);
+    await expect(ports.runStore(namespace).create(startedRecord('taken', { actor: { host: 'ci-2', ciJob: undefined } }), never)).rejects.toBeInstanceOf(ConflictError);
   });
 
   it('When the run Lease is created, Then the lock is held by us', async () => {

@@ -2,36 +2,13 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConflictError } from '../../../src/domain/conflict.js';
 import { InfraError, LockedError } from '../../../src/domain/errors.js';
-import type { RunRecord } from '../../../src/domain/run-record.js';
 import { createKubePorts } from '../../../src/kube/index.js';
+import { startedRecord } from '../../support/run-record.js';
 import { clusterKubeconfig, createNamespace, kube, never, suffix } from './support.js';
 
 const { client, ports } = kube();
 const namespace = `it-state-${suffix()}`;
 let cleanup: () => Promise<void>;
-
-function record(id: string, startedAt = new Date().toISOString()): RunRecord {
-  return {
-    schema: 1,
-    id,
-    from: '1.29.6',
-    to: '1.30.3',
-    revisions: { stable: '1-29-6', canary: '1-30-3' },
-    phase: undefined,
-    outcome: 'running',
-    schedule: [10, 50, 100],
-    weight: 0,
-    canaryNodes: [],
-    originalWeights: undefined,
-    promotedNodes: [],
-    steps: [],
-    events: [],
-    startedAt,
-    updatedAt: startedAt,
-    actor: { host: 'it', ciJob: undefined },
-    reason: undefined,
-  };
-}
 
 /** A lock whose clock runs `aheadMs` in the future: it sees other holders' leases expire early. */
 function lockAt(aheadMs: number, renewEveryMs = 60_000) {
@@ -47,8 +24,8 @@ describe('RunStore against the real apiserver', () => {
   const store = () => ports.runStore(namespace);
 
   it('creates once, then saves only from the version it read (compare-and-swap)', async () => {
-    const created = await store().create(record('a'), never);
-    await expect(store().create(record('a'), never)).rejects.toBeInstanceOf(ConflictError);
+    const created = await store().create(startedRecord('a'), never);
+    await expect(store().create(startedRecord('a'), never)).rejects.toBeInstanceOf(ConflictError);
 
     const saved = await store().save(created, { ...created.record, weight: 10, phase: 'steps' }, never);
     expect(saved.version).not.toBe(created.version);
@@ -61,7 +38,7 @@ describe('RunStore against the real apiserver', () => {
   });
 
   it('finds the running run first, else the newest', async () => {
-    const done = await store().create({ ...record('b', '2030-01-01T00:00:00Z'), outcome: 'promoted' }, never);
+    const done = await store().create(startedRecord('b', { startedAt: '2030-01-01T00:00:00Z', outcome: 'promoted' }), never);
     expect((await store().latest(never))?.record.id).toBe('a');
     const a = await store().load('a', never);
     await store().save(a!, { ...a!.record, outcome: 'aborted' }, never);
@@ -73,7 +50,7 @@ describe('RunStore against the real apiserver', () => {
       namespace,
       body: {
         metadata: { name: 'canary-run-future', labels: { 'app.kubernetes.io/managed-by': 'ambient-canary', 'ambient-canary.dev/run': 'future' }, annotations: { 'ambient-canary.dev/written-by': 'ambient-canary/9.0.0' } },
-        data: { 'record.json': JSON.stringify({ ...record('future'), schema: 9 }) },
+        data: { 'record.json': JSON.stringify({ ...startedRecord('future'), schema: 9 }) },
       },
     });
     const err = await store().load('future', never).catch((e: unknown) => e);

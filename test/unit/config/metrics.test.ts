@@ -2,21 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseArgv } from '../../../src/config/argv.js';
 import { flattenConfigFile } from '../../../src/config/file.js';
 import { KEYS, keyByPath } from '../../../src/config/keys.js';
-import { resolveConfig } from '../../../src/config/resolve.js';
-import { InputError } from '../../../src/domain/errors.js';
 
-const resolve = (values: Record<string, unknown>, fromFlags: string[] = []) =>
-  resolveConfig({ values: { from: '1.29.6', to: '1.30.3', ...values }, fromFlags: new Set(fromFlags), fileName: 'canary.yaml', requireVersions: true, env: {} });
-
-function problems(values: Record<string, unknown>, fromFlags: string[] = []): string[] {
-  try {
-    resolve(values, fromFlags);
-    return [];
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    return error.problems.map((p) => `${p.path}: ${p.message}`);
-  }
-}
+import { problems, resolve } from './resolve-support.js';
 
 const METRICS_PATHS = ['metrics.sources', 'metrics.prometheus.url', 'metrics.prometheus.timeout', 'metrics.prometheus.queries.requests', 'metrics.prometheus.queries.successRate', 'metrics.prometheus.queries.p99'];
 

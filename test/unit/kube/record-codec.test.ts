@@ -1,29 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { InfraError } from '../../../src/domain/errors.js';
 import type { RunRecord } from '../../../src/domain/run-record.js';
+import { startedRecord } from '../../support/run-record.js';
 import { chooseLatest, decodeRecord, encodeRecord } from '../../../src/kube/record-codec.js';
 
+
 function record(id: string, startedAt: string, outcome: RunRecord['outcome'] = 'running'): RunRecord {
-  return {
-    schema: 1,
-    id,
-    from: '1.29.6',
-    to: '1.30.3',
-    revisions: { stable: '1-29-6', canary: '1-30-3' },
-    phase: 'preflight',
-    outcome,
-    schedule: [10, 50, 100],
-    weight: 0,
-    canaryNodes: [],
-    originalWeights: undefined,
-    promotedNodes: [],
-    steps: [],
-    events: [],
-    startedAt,
-    updatedAt: startedAt,
-    actor: { host: 'laptop', ciJob: undefined },
-    reason: undefined,
-  };
+  return startedRecord(id, { startedAt, outcome, phase: 'preflight', actor: { host: 'laptop', ciJob: undefined } });
 }
 
 describe('encode and decode', () => {

@@ -2,18 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decide } from '../../../src/slo/decide.js';
 import { DEFAULT_SLO } from '../../../src/slo/spec.js';
 import { windows, type WindowSpec } from './builders.js';
-
-/** A seeded PRNG (mulberry32), so the operating characteristics below are reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from '../../support/seeded.js';
 
 function draws(n: number, p: number, random: () => number): number {
   let k = 0;
@@ -38,9 +27,10 @@ function firstStop(specs: readonly WindowSpec[], weight: number, bakeMs: number)
   return { kind: 'none', after: all.length };
 }
 
+// Seeded draws, so the operating characteristics below are reproducible.
 describe('operating characteristics at 500 rps (seeded Monte Carlo)', () => {
   it('never aborts a healthy canary with 0.1% background errors under a 0.5% budget (300 bakes at 10% and 50%)', () => {
-    const random = rng(42);
+    const random = seeded(42);
     const kinds: string[] = [];
     for (let run = 0; run < 150; run++) {
       for (const weight of [10, 50]) kinds.push(firstStop(simulate(random, weight, 12, 0.001), weight, 10_000).kind);
@@ -49,7 +39,7 @@ describe('operating characteristics at 500 rps (seeded Monte Carlo)', () => {
   });
 
   it('aborts a 14.4× burn starting mid-bake at 10% within 2 windows of onset in at least 90% of runs', () => {
-    const random = rng(7);
+    const random = seeded(7);
     const delays: number[] = [];
     for (let run = 0; run < 100; run++) {
       const stop = firstStop(simulate(random, 10, 20, 0.001, 14.4 * 0.005, 5), 10, 20_000);
