@@ -40,6 +40,12 @@ pid_alive() { # pid expected-command-substring
   [[ -n "$1" && -r "/proc/$1/cmdline" ]] && tr '\0' ' ' <"/proc/$1/cmdline" | grep -q -- "$2"
 }
 
+# running PID: the process exists and has not exited (a zombie has). Right after `( exec X ) &`
+# the child may not have exec'd X yet, so pid_alive's command check would call it dead.
+running() {
+  [[ -n "$1" ]] && grep -q '^State:[[:space:]]*[^Z]' "/proc/$1/status" 2>/dev/null
+}
+
 # lock NAME: one build, or one up/down of a cluster, at a time (the integration and e2e
 # projects may both start cluster-up). The lock lives on fd 9: whatever runs in the
 # background must be started with 9>&- so it does not keep the lock. Children re-use it.

@@ -56,10 +56,11 @@ start() {
   (exec setsid "$PROMETHEUS_BIN" --config.file="$CONFIG" --storage.tsdb.path="$DATA" \
     --storage.tsdb.retention.time=1d --web.listen-address="$PROMETHEUS_ADDRESS" \
     </dev/null >"$LOG" 2>&1 9>&-) &
-  echo $! >"$PROMETHEUS_PID"
+  local pid=$!
+  echo "$pid" >"$PROMETHEUS_PID"
   for _ in {1..150}; do
-    pid_alive "$!" "--config.file=$CONFIG" || { tail -20 "$LOG" >&2; die "Prometheus exited at once (log: $LOG)"; }
-    curl -sf "$(url)/-/ready" >/dev/null 2>&1 && { say "Prometheus ready"; return; }
+    running "$pid" || { tail -20 "$LOG" >&2; die "Prometheus exited at once (log: $LOG)"; }
+    curl -sf --max-time 2 "$(url)/-/ready" >/dev/null 2>&1 && { say "Prometheus ready"; return; }
     sleep 0.2
   done
   die "Prometheus did not become ready in 30 s (log: $LOG)"

@@ -15,9 +15,10 @@ start() {
   (cd "$REPO_ROOT" && exec setsid node --import tsx "$SIM_MAIN" \
     --kubeconfig "$KUBECONFIG_PATH" --run-dir "$RUN_DIR" --metrics-address "$SIM_METRICS_ADDRESS" \
     </dev/null >"$RUN_DIR/sim.log" 2>&1 9>&-) &
-  echo $! >"$SIM_PID"
+  local pid=$!
+  echo "$pid" >"$SIM_PID"
   sleep 1
-  pid_alive "$!" sim/main.ts || { tail -20 "$RUN_DIR/sim.log" >&2; die "the simulator exited at once"; }
+  pid_alive "$pid" sim/main.ts || { tail -20 "$RUN_DIR/sim.log" >&2; die "the simulator exited at once"; }
 }
 
 stop() {
