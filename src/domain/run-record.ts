@@ -80,6 +80,26 @@ export interface RunRecord {
 /** The most recent events are kept; older ones are dropped so the ConfigMap stays small. */
 export const MAX_EVENTS = 200;
 
+/**
+ * Judged windows the record keeps across all its steps. A window is ~740 bytes of the
+ * record's indented JSON and a ConfigMap holds at most 1 MiB, so long bakes at a short
+ * window (30 min at 1 s is 1,800 windows a step) would make the record unwritable in the
+ * middle of a run; 900 windows leave room for the events and the rest.
+ */
+export const WINDOW_BUDGET = 900;
+
+/**
+ * The windows a step keeps: all of them when they fit its share of WINDOW_BUDGET, otherwise
+ * evenly spaced ones, first and last included, so a report still plots the whole bake.
+ * The verdict is decided on every window before this; only the record is thinned.
+ */
+export function keptWindows(windows: readonly WindowRecord[], steps: number): WindowRecord[] {
+  const limit = Math.max(2, Math.floor(WINDOW_BUDGET / Math.max(1, steps)));
+  if (windows.length <= limit) return [...windows];
+  const last = windows.length - 1;
+  return Array.from({ length: limit }, (_, i) => windows[Math.round((i * last) / (limit - 1))] as WindowRecord);
+}
+
 export function currentWeights(record: RunRecord): WeightPair {
   return { stable: 100 - record.weight, canary: record.weight };
 }

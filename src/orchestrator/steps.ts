@@ -1,5 +1,5 @@
 import { AbortedError } from '../domain/errors.js';
-import { judgedWeight } from '../domain/run-record.js';
+import { judgedWeight, keptWindows } from '../domain/run-record.js';
 import { nextWeight, weightsFor } from '../domain/weights.js';
 import type { Reporter, RunContext } from './context.js';
 import { addEvent, updateRecord } from './record.js';
@@ -42,7 +42,7 @@ async function runStep(ctx: RunContext, report: Reporter, weight: number): Promi
     if (!step) return;
     step.endedAt = ctx.ports.clock().toISOString();
     step.verdict = result.verdict;
-    step.windows = [...result.windows];
+    step.windows = keptWindows(result.windows, r.schedule.length);
     addEvent(ctx, r, `verdict at ${weight}%: ${result.verdict.kind}: ${result.verdict.reasons.join('; ')}`);
   });
   await tellRoute(ctx, verdictEvent(weight, result.verdict));

@@ -1,4 +1,4 @@
-import type { RunRecord } from '../../src/domain/run-record.js';
+import type { RunRecord, WindowRecord } from '../../src/domain/run-record.js';
 import type { RouteEvent } from '../../src/kube/ports.js';
 import { verdict, type Verdict } from '../../src/domain/verdict.js';
 import type { Ports } from '../../src/orchestrator/context.js';
@@ -19,6 +19,8 @@ export interface FakeBehaviour {
   eventsFail?: boolean;
   /** Receives the Kubernetes Events the run leaves on the route, in order. */
   events?: RouteEvent[];
+  /** The windows each bake reports (default none). */
+  bakeWindows?: (weight: number) => WindowRecord[];
 }
 
 /** Ports over a FakeCluster, with the real GatewayApiRouter on top of a fake RouteStore. */
@@ -134,7 +136,7 @@ export function fakePorts(cluster: FakeCluster, plan: Plan, behaviour: FakeBehav
       bake: async (req) => {
         behaviour.duringBake?.(req.weights.canary);
         const v = behaviour.judge?.(req.weights.canary) ?? verdict('pass', [`${req.weights.canary}%: fine`], { requests: 100 });
-        return { verdict: v, windows: [] };
+        return { verdict: v, windows: behaviour.bakeWindows?.(req.weights.canary) ?? [] };
       },
     },
     clock,

@@ -4,7 +4,6 @@ import type { RunRecord } from '../../../src/domain/run-record.js';
 import { startedRecord } from '../../support/run-record.js';
 import { chooseLatest, decodeRecord, encodeRecord } from '../../../src/kube/record-codec.js';
 
-
 function record(id: string, startedAt: string, outcome: RunRecord['outcome'] = 'running'): RunRecord {
   return startedRecord(id, { startedAt, outcome, phase: 'preflight', actor: { host: 'laptop', ciJob: undefined } });
 }
