@@ -61,7 +61,8 @@ describe('the step judge with Prometheus alone', () => {
     expect(result.verdict.kind, result.verdict.reasons.join('; ')).toBe('pass');
     expect(result.verdict.reasons[0]).toMatch(/^prometheus: \d+(\.\d+)? canary requests in \d+\.\d s: success rate 99.90%/);
     expect(Object.keys(result.verdict.figures).every((k) => k.startsWith('prometheus.'))).toBe(true);
-    expect(result.windows.length).toBeGreaterThanOrEqual(6);
+    // A reading every 250 ms over a 1.5 s bake: a busy machine may fit fewer than six.
+    expect(result.windows.length).toBeGreaterThanOrEqual(3);
     expect(result.windows.at(-1)?.figures).toMatchObject({ 'prometheus.canary.successRate': 0.999, 'prometheus.stable.p99Ms': 3.2, 'prometheus.failedQueries': 0 });
   });
 
@@ -112,7 +113,9 @@ describe('the step judge with load and Prometheus together', () => {
     app = await startAttributionServer({ revisionOf: everyNth(10, REV.stable, REV.canary) });
     // Prometheus sees no canary traffic for the first second (a scrape lag), then plenty.
     const url = await stubPrometheus((ns, q, s) => (s < 1 ? undefined : steady(1)(ns, q, s)));
-    const judge = new SourcesStepJudge(SLO, [new LoadSource(SLO, PROFILE), new PrometheusSource(settings(url))]);
+    // 5 canary responses a 250 ms window: a busy machine's load must not stall the bake as thin.
+    const slo = { ...SLO, minSamples: 5 };
+    const judge = new SourcesStepJudge(slo, [new LoadSource(slo, PROFILE), new PrometheusSource(settings(url))]);
     const result = await judge.bake({ ...step(1000), url: app.url }, new AbortController().signal);
     expect(result.verdict.kind, result.verdict.reasons.join('; ')).toBe('pass');
     expect(result.verdict.reasons.map((r) => r.split(':')[0]).sort()).toEqual(['load', 'prometheus']);
