@@ -22,8 +22,9 @@ export interface SessionOptions {
 /**
  * Holds the lock (taken before the record is read or written, or `held` already: `upgrade`
  * takes it before its preflight) for the body, and turns any failure into the right end: an SLO breach
- * or an interrupt reverts everything (exit 3 / 130); anything else puts traffic back on
- * stable and leaves the run resumable (exit 1), saying how to resume or abort.
+ * or an interrupt reverts everything (exit 3 / 130), except once promote has begun (it is left
+ * for `canary promote`); anything else puts traffic back on stable and leaves the run
+ * resumable (exit 1), saying how to resume or abort.
  */
 export async function withSession(options: SessionOptions, load: () => Promise<StoredRun>, body: (ctx: RunContext) => Promise<void>, held?: HeldLock): Promise<RunContext> {
   const lock = held ?? (await options.ports.lock.acquire(options.ports.holder, options.signal));
@@ -58,6 +59,9 @@ async function endBadly(ctx: RunContext, options: SessionOptions, lock: HeldLock
     });
   }
   const interrupted = options.signal.aborted;
+  if ((error instanceof AbortedError || interrupted) && (await promoteBegan(ctx, revertSignal))) {
+    return stopPromoting(ctx, interrupted, error, revertSignal);
+  }
   if (error instanceof AbortedError || interrupted) {
     const outcome: Outcome = interrupted ? 'interrupted' : 'aborted';
     const reason = interrupted ? 'interrupted (Ctrl-C or SIGTERM)' : error instanceof Error ? error.message : String(error);
@@ -70,6 +74,39 @@ async function endBadly(ctx: RunContext, options: SessionOptions, lock: HeldLock
   if (unsafe) return new InfraError(`${why}; ${unsafe}`, { cause: error });
   if (error instanceof CanaryError) return error;
   return new InfraError(why, { cause: error, fix: 'traffic is on the stable revision; `canary upgrade` with the same arguments resumes, `canary abort` reverts' });
+}
+
+/**
+ * Promote has begun once the route serves the canary only (its first act) or the record says
+ * so: a revert from there would take the only backends off the route and remove the revision
+ * that serves all traffic. `canary abort` refuses such a run for the same reason.
+ */
+async function promoteBegan(ctx: RunContext, signal: AbortSignal): Promise<boolean> {
+  const r = ctx.stored.record;
+  if (r.outcome === 'promoted' || r.phase === 'promote' || r.promotedNodes.length > 0) return true;
+  if (r.weight !== 100) return false;
+  try {
+    return (await ctx.ports.router.getWeights(signal)).kind === 'unmanaged';
+  } catch {
+    return false;
+  }
+}
+
+/** Stops a promote half-way without reverting it: it is finished by `canary promote`. */
+async function stopPromoting(ctx: RunContext, interrupted: boolean, error: unknown, signal: AbortSignal): Promise<CanaryError> {
+  const canary = ctx.plan.revisions.canary;
+  const why = interrupted ? 'interrupted while promoting' : `stopped while promoting: ${error instanceof Error ? error.message : String(error)}`;
+  await updateRecord(
+    ctx,
+    (r) => {
+      r.reason = why;
+      addEvent(ctx, r, why);
+    },
+    signal,
+  ).catch(() => undefined);
+  const message = `${why}; the route already serves only ${canary}, so nothing was reverted`;
+  const details = { cause: error, fix: 'finish it with `canary promote` (`canary status` shows how far it got)' };
+  return interrupted ? new InterruptedError(message, details) : new InfraError(message, details);
 }
 
 export async function revertAs(ctx: RunContext, progress: ProgressMode, outcome: Outcome, reason: string, signal: AbortSignal): Promise<void> {
