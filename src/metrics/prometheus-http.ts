@@ -12,14 +12,28 @@ import type { QueryOutcome } from '../slo/readings.js';
  */
 export class PrometheusHttp {
   private readonly endpoint: URL;
+  /** The server's URL as messages show it: without the credentials of a `user:password@` URL. */
+  readonly url: string;
+  private readonly headers: Record<string, string> = { accept: 'application/json' };
 
   constructor(
     /** The server's base URL, e.g. http://prometheus.istio-system:9090 (a path prefix is kept). */
-    readonly url: string,
+    url: string,
     private readonly timeoutMs: number,
     private readonly fetchFn: typeof fetch = fetch,
   ) {
-    this.endpoint = new URL('api/v1/query', url.endsWith('/') ? url : `${url}/`);
+    const endpoint = new URL('api/v1/query', url.endsWith('/') ? url : `${url}/`);
+    // fetch refuses a URL with credentials (and its error quotes the URL): send them as
+    // basic auth instead, and keep them out of every message, run record and Event.
+    if (endpoint.username !== '' || endpoint.password !== '') {
+      const user = decoded(endpoint.username);
+      const password = decoded(endpoint.password);
+      this.headers['authorization'] = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+      endpoint.username = '';
+      endpoint.password = '';
+    }
+    this.endpoint = endpoint;
+    this.url = redactCredentials(url);
   }
 
   /** The query evaluated at `atMs`. Rejects only when `signal` aborts (an interrupt is not a failed query). */
@@ -29,7 +43,7 @@ export class PrometheusHttp {
       const response = await this.fetchFn(this.endpoint, {
         method: 'POST',
         body,
-        headers: { accept: 'application/json' },
+        headers: this.headers,
         signal: AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]),
       });
       return parseQueryResponse(response.status, await response.text());
@@ -37,6 +51,27 @@ export class PrometheusHttp {
       if (signal.aborted) throw signal.reason;
       return { kind: 'failed', message: fetchFailure(error, this.timeoutMs), permanent: false };
     }
+  }
+}
+
+function decoded(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}
+
+/** A URL as it may be shown: credentials in it (`user:password@`, or a token as user) become `***@`. */
+export function redactCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.username === '' && parsed.password === '') return url;
+    parsed.username = '***';
+    parsed.password = '';
+    return parsed.href;
+  } catch {
+    return url.replace(/\/\/[^/@\s]*@/, '//***@');
   }
 }
 

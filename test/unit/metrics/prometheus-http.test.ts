@@ -87,3 +87,30 @@ describe('PrometheusHttp against a stub server', () => {
     server?.closeAllConnections();
   });
 });
+
+describe('PrometheusHttp with credentials in its URL', () => {
+  it('sends them as basic auth (fetch refuses a URL with credentials) and never shows them', async () => {
+    const calls: { url: string; headers: Record<string, string> }[] = [];
+    const fetchFn = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+      calls.push({ url: String(input), headers: { ...(init?.headers as Record<string, string>) } });
+      return new Response(vector('7'), { status: 200 });
+    }) as typeof fetch;
+    const http = new PrometheusHttp('https://reader:s3cr%40t@prom.example:9090/prom', 2000, fetchFn);
+    expect(await http.query('up', Date.now(), new AbortController().signal)).toEqual({ kind: 'value', value: 7 });
+    expect(calls[0]?.url).toBe('https://prom.example:9090/prom/api/v1/query');
+    expect(calls[0]?.headers['authorization']).toBe(`Basic ${Buffer.from('reader:s3cr@t').toString('base64')}`);
+    expect(http.url).not.toContain('s3cr');
+    expect(http.url).not.toContain('reader');
+  });
+
+  it('keeps the password out of the failure message too', async () => {
+    const http = new PrometheusHttp('http://reader:s3cret@127.0.0.1:1', 2000);
+    const outcome = await http.query('up', Date.now(), new AbortController().signal);
+    expect(outcome.kind).toBe('failed');
+    expect(JSON.stringify(outcome)).not.toContain('s3cret');
+  });
+
+  it('leaves a URL without credentials as it was written', () => {
+    expect(new PrometheusHttp('http://127.0.0.1:19090', 2000).url).toBe('http://127.0.0.1:19090');
+  });
+});
