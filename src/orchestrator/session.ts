@@ -1,5 +1,5 @@
 import type { RunConfig } from '../config/types.js';
-import { CanaryError, InfraError, InterruptedError } from '../domain/errors.js';
+import { CanaryError, InfraError, InputError, InterruptedError } from '../domain/errors.js';
 import { AbortedError } from '../domain/errors.js';
 import type { Outcome } from '../domain/phase.js';
 import type { Plan } from '../plan/build.js';
@@ -72,7 +72,9 @@ async function endBadly(ctx: RunContext, options: SessionOptions, lock: HeldLock
   const why = lock.lost.aborted ? `lost the lock: ${cause}` : cause;
   const unsafe = await makeTrafficSafe(ctx, options.progress, why, revertSignal);
   if (unsafe) return new InfraError(`${why}; ${unsafe}`, { cause: error });
-  if (error instanceof CanaryError) return error;
+  // Bad input found half-way (e.g. the route edited since preflight) is not exit 2, which
+  // promises that nothing was changed: the run has changed the cluster by now.
+  if (error instanceof CanaryError && !(error instanceof InputError)) return error;
   return new InfraError(why, { cause: error, fix: 'traffic is on the stable revision; `canary upgrade` with the same arguments resumes, `canary abort` reverts' });
 }
 
