@@ -59,7 +59,11 @@ export function cloneObject(source: KubeObject, namespace: string, o: CloneOptio
 function stripService(svc: KubeObject): void {
   const spec = record(svc['spec']);
   if (!spec) return;
+  // `None` is not an address but the user's choice of a headless Service: a copy without it
+  // would get a virtual IP, and DNS would answer with that instead of the canary's pods.
+  const headless = spec['clusterIP'] === 'None';
   for (const key of SERVICE_ALLOCATED) delete spec[key];
+  if (headless) spec['clusterIP'] = 'None';
   for (const port of Array.isArray(spec['ports']) ? spec['ports'] : []) {
     const p = record(port);
     if (p) delete p['nodePort'];

@@ -112,6 +112,12 @@ describe('cloneObject: Service', () => {
     expect(copy['status']).toBeUndefined();
     expect(copy.metadata.namespace).toBe('shop-1-30-3');
   });
+
+  it('keeps a headless Service headless (clusterIP None is not an allocated address)', () => {
+    const headless: KubeObject = { ...service, spec: { clusterIP: 'None', clusterIPs: ['None'], selector: { app: 'web' }, ports: [{ port: 80 }] } };
+    const copy = cloneObject(headless, 'shop-1-30-3', options);
+    expect(copy['spec']).toEqual({ clusterIP: 'None', selector: { app: 'web' }, ports: [{ port: 80 }] });
+  });
 });
 
 describe('shouldCopy', () => {
