@@ -42,17 +42,24 @@ export async function upgrade(options: SessionOptions): Promise<UpgradeResult> {
   if (existing?.record.outcome === 'promoted' || !checked) return { kind: 'already-promoted', record: (existing as StoredRun).record };
   const pre = checked;
   let paused = false;
+  let promotedMeanwhile = false;
   // The run record is read again under the lock: another run may have moved it since preflight.
   const load = async (): Promise<StoredRun> => {
     const current = await ports.runs.load(plan.runId, signal);
+    // Promoted by another process since preflight: a fresh record would start over on the promoted mesh.
+    if (current?.record.outcome === 'promoted') {
+      promotedMeanwhile = true;
+      return current;
+    }
     return startRecord(options, current, current?.record.outcome === 'running' ? current : undefined);
   };
   const ctx = await withSession(options, load, async (ctx) => {
+    if (promotedMeanwhile) return;
     ctx.facts = pre.facts;
     ctx.gatewayUrl = pre.gatewayUrl;
     await runTasks(phaseTasks(ctx, pre.canaryNodes, (p) => (paused = p)), options.progress);
   });
-  return { kind: paused ? 'paused' : 'promoted', record: ctx.stored.record };
+  return { kind: promotedMeanwhile ? 'already-promoted' : paused ? 'paused' : 'promoted', record: ctx.stored.record };
 }
 
 async function startRecord(options: SessionOptions, existing: StoredRun | undefined, resuming: StoredRun | undefined): Promise<StoredRun> {

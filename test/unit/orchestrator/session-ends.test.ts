@@ -3,6 +3,11 @@ import { InfraError } from '../../../src/domain/errors.js';
 import { formatError } from '../../../src/cli/messages.js';
 import { stableCluster, userRoute } from '../../support/scenario.js';
 import { runUpgrade, setup } from './harness.js';
+import { promoteRun, step } from '../../../src/orchestrator/advance.js';
+import { upgrade } from '../../../src/orchestrator/upgrade.js';
+import { fakePorts } from '../../support/fake-ports.js';
+
+const ID = '1-29-6-to-1-30-3';
 
 describe('bad input found after the run has changed the cluster', () => {
   it('a route edited since preflight (no stable backend left) is exit 1 with the way on, not exit 2 "nothing was changed"', async () => {
@@ -20,5 +25,40 @@ describe('bad input found after the run has changed the cluster', () => {
     expect(text).toMatch(/sends no traffic to namespace bookinfo-1-29-6/);
     expect(text).toMatch(/fix: .*canary abort/);
     expect(cluster.route.spec.rules?.[1]).toEqual(userRoute().spec.rules?.[1]);
+  });
+});
+
+describe('a run promoted by another process between preflight and the lock', () => {
+  it('`canary upgrade` says it was promoted already and starts nothing over on the promoted mesh', async () => {
+    const cluster = stableCluster();
+    expect((await runUpgrade(cluster, setup({ 'steps.until': 10 }))).kind).toBe('paused');
+    const run = setup();
+    const other = setup();
+    const stored = () => {
+      const r = cluster.records.get(ID)!;
+      return { record: structuredClone(r.record), version: String(r.version) };
+    };
+    const otherOptions = () => ({ config: other.config, plan: other.plan, ports: fakePorts(cluster, other.plan, { holder: 'ci-job/pid-7' }), signal: other.controller.signal, progress: 'silent' as const });
+    await step(otherOptions(), stored(), 50);
+    await step(otherOptions(), stored(), 100);
+    const ports = fakePorts(cluster, run.plan);
+    let journalAtPromote = -1;
+    const acquire = ports.lock.acquire.bind(ports.lock);
+    // Our preflight has passed (the run was resumable); another CI job promotes it before we take the lock.
+    const racing = {
+      ...ports,
+      lock: {
+        ...ports.lock,
+        acquire: async (holder: string, signal: AbortSignal) => {
+          await promoteRun(otherOptions(), stored());
+          journalAtPromote = cluster.journal.length;
+          return acquire(holder, signal);
+        },
+      },
+    };
+    const result = await upgrade({ config: run.config, plan: run.plan, ports: racing, signal: run.controller.signal, progress: 'silent' });
+    expect(result.kind).toBe('already-promoted');
+    expect(cluster.journal.slice(journalAtPromote)).toEqual([]);
+    expect(cluster.records.get(ID)?.record.outcome).toBe('promoted');
   });
 });
