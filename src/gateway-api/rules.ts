@@ -145,7 +145,7 @@ function pairKey(ref: BackendRef): string {
 /**
  * The relative weight of each stable/canary pair in a rule: their current sum, reduced by
  * the common divisor so repeated steps do not inflate the numbers (Gateway API caps a
- * weight at 1,000,000).
+ * weight at 1,000,000). A pair at 0 (the user's weight 0: no traffic) stays at 0.
  */
 function pairBases(refs: readonly BackendRef[], ctx: RouteContext): Map<string, number> {
   const sums = new Map<string, number>();
@@ -156,7 +156,7 @@ function pairBases(refs: readonly BackendRef[], ctx: RouteContext): Map<string, 
   }
   const positive = [...sums.values()].filter((v) => v > 0);
   const divisor = positive.reduce(gcd, positive[0] ?? 1);
-  return new Map([...sums].map(([key, sum]) => [key, sum > 0 ? sum / divisor : 1]));
+  return new Map([...sums].map(([key, sum]) => [key, sum > 0 ? sum / divisor : 0]));
 }
 
 function gcd(a: number, b: number): number {
@@ -186,6 +186,8 @@ export function readWeights(rules: readonly RouteRule[], ctx: RouteContext): Rea
       pairs.add(percentSplit(ref.weight ?? 1, twin?.weight ?? 0));
     }
   }
+  // A pair the user set to weight 0 takes no traffic at any split: it says nothing about the split.
+  if (pairs.size > 1) pairs.delete('0/0');
   if (pairs.size > 1) return { kind: 'inconsistent', detail: [...pairs].join(', ') };
   if (!anyCanary) return { kind: 'no-canary', stableWeight: firstStable ?? 1 };
   const [stable, canary] = ([...pairs][0] as string).split('/').map(Number) as [number, number];

@@ -54,6 +54,18 @@ describe('withWeights', () => {
   });
 });
 
+describe('withWeights: a stable backend the user set to weight 0', () => {
+  const disabled = (): RouteRule[] => [{ backendRefs: [{ name: 'a', namespace: STABLE, port: 80, weight: 0 }, { name: 'b', namespace: STABLE, port: 80, weight: 1 }] }];
+
+  it.each(SPLITS)('gets no traffic at $stable/$canary, nor does its canary twin, and the split reads back', (split) => {
+    const rules = withWeights(withCanary(disabled(), ctx), ctx, split);
+    const weight = (name: string, namespace: string) => rules[0]?.backendRefs?.find((b) => b.name === name && b.namespace === namespace)?.weight;
+    expect([weight('a', STABLE), weight('a', CANARY)]).toEqual([0, 0]);
+    expect([weight('b', STABLE), weight('b', CANARY)]).toEqual([split.stable, split.canary]);
+    expect(readWeights(rules, ctx)).toEqual({ kind: 'weights', weights: split });
+  });
+});
+
 describe('readWeights', () => {
   it.each(SPLITS)('reads back $stable/$canary after it was written', (split) => {
     expect(readWeights(withWeights(withCanary(userRules(), ctx), ctx, split), ctx)).toEqual({ kind: 'weights', weights: split });
