@@ -93,8 +93,12 @@ export async function abortRun(options: SessionOptions, stored: StoredRun): Prom
   // The revert is not cancellable: stopping it half-way would leave more to clean up.
   // A run that already ended (an SLO breach, an interrupt) keeps its outcome and reason:
   // `abort` only finishes its clean-up, and the reports still say why it stopped.
-  const ended = record.outcome !== 'running';
-  const [outcome, reason] = ended ? [record.outcome, record.reason ?? record.outcome] : (['reverted', 'aborted by `canary abort`'] as const);
-  const ctx = await withSession(options, reread(options, stored, check), (ctx) => revertAs(ctx, options.progress, outcome, reason, new AbortController().signal));
+  // Decided on the record as read under the lock: the run may have ended since the first read.
+  const ctx = await withSession(options, reread(options, stored, check), (ctx) => {
+    const current = ctx.stored.record;
+    const ended = current.outcome !== 'running';
+    const [outcome, reason] = ended ? [current.outcome, current.reason ?? current.outcome] : (['reverted', 'aborted by `canary abort`'] as const);
+    return revertAs(ctx, options.progress, outcome, reason, new AbortController().signal);
+  });
   return ctx.stored.record;
 }
