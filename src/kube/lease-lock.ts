@@ -205,11 +205,17 @@ class Renewal implements HeldLock {
   }
 
   private async tick(): Promise<void> {
+    // A renewal must not outlive our claim: an apiserver that takes connections but never
+    // answers would otherwise hold it for every retry's request timeout (minutes), while
+    // another run may take the expired lease and this one goes on mutating.
+    const claimEnds = AbortSignal.timeout(Math.max(0, this.lastRenewed + this.durationMs - this.now()));
     try {
-      if (!(await this.renewOnce(this.stop.signal))) return;
+      if (!(await this.renewOnce(AbortSignal.any([this.stop.signal, claimEnds])))) return;
     } catch (err) {
       if (this.stop.signal.aborted) return;
-      if (this.now() - this.lastRenewed > this.durationMs) return this.lose(`${this.lock.object()} could not be renewed for ${this.durationMs / 1000}s: ${(err as Error).message}`);
+      if (claimEnds.aborted || this.now() - this.lastRenewed > this.durationMs) {
+        return this.lose(`${this.lock.object()} could not be renewed for ${this.durationMs / 1000}s: ${claimEnds.aborted ? 'no answer from the apiserver' : (err as Error).message}`);
+      }
     }
     if (!this.stop.signal.aborted) this.schedule();
   }
