@@ -85,6 +85,8 @@ export const RESULT = {
   reverted: (id: string) => `Run ${id} reverted: traffic on the stable revision, canary objects removed (unless kept).`,
   noRun: 'no run record found: start one with `canary upgrade --from A --to B`',
   interrupted: 'Interrupted: reverting traffic to the stable revision first (a second Ctrl-C will not stop the revert).',
+  /** For commands that move no traffic (status, report, plan, doctor, prepare): there is nothing to revert. */
+  interruptedStopping: 'Interrupted: stopping.',
 } as const;
 
 

@@ -24,6 +24,9 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   report: reportCommand,
 };
 
+/** Commands whose interrupt puts traffic back on the stable revision (orchestrator/session.ts). */
+const REVERTING: ReadonlySet<string> = new Set(['upgrade', 'step', 'promote', 'abort']);
+
 export interface Signals {
   /** Registers the handler for SIGINT and SIGTERM; returns the function that removes it. */
   onInterrupt(handler: (signal: string) => void): () => void;
@@ -50,10 +53,11 @@ export async function runCli(args: readonly string[], io: CliIo, signals: Signal
   let interrupts = 0;
   const remove = signals.onInterrupt((signal) => {
     interrupts++;
+    const reverts = REVERTING.has(name);
     if (interrupts === 1) {
-      io.stderr(`\n${RESULT.interrupted}\n`);
+      io.stderr(`\n${reverts ? RESULT.interrupted : RESULT.interruptedStopping}\n`);
       controller.abort(new InterruptedError(`interrupted by ${signal}`));
-    } else io.stderr('The revert is still running; it will finish on its own.\n');
+    } else if (reverts) io.stderr('The revert is still running; it will finish on its own.\n');
   });
   try {
     const settings = readSettings(v, rest, io.cwd);
