@@ -50,7 +50,8 @@ function decimal(raw: unknown): number | undefined {
 function percent(raw: unknown): Converted<number> {
   const n = decimal(raw);
   if (n === undefined) return bad(`expects a percentage such as 99.5, got ${show(raw)}`);
-  if (n >= 100) return bad(`${n} leaves no error budget, so any single error would abort: write for example 99.9`);
+  // resolve.ts keeps the objective as a fraction rounded to 10 decimals: 99.99999999995 would become 1.
+  if (n >= 100 || Number((n / 100).toFixed(10)) >= 1) return bad(`${n} leaves no error budget, so any single error would abort: write for example 99.9`);
   if (n <= 0) return bad(`must be above 0, got ${show(raw)}: write for example 99.5`);
   return ok(n);
 }

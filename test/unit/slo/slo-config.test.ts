@@ -24,6 +24,7 @@ describe('the step judge settings (slo.*, load.profile)', () => {
 
   it.each([
     [{ 'slo.successRate': 100 }, /^canary.yaml: slo.successRate: 100 leaves no error budget/],
+    [{ 'slo.successRate': '99.99999999995' }, /^canary.yaml: slo.successRate: 99.99999999995 leaves no error budget/],
     [{ 'slo.successRate': 0 }, /^canary.yaml: slo.successRate: must be above 0/],
     [{ 'slo.successRate': 'high' }, /^canary.yaml: slo.successRate: expects a percentage such as 99.5/],
     [{ 'slo.p99': 500 }, /^canary.yaml: slo.p99: needs a unit/],
