@@ -19,6 +19,10 @@ const code = await runCli(
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       try {
         return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+      } catch (error) {
+        // Ctrl-C or Ctrl-D at the prompt closes it (AbortError): that is a no, not a crash.
+        if ((error as Error).name === 'AbortError') return false;
+        throw error;
       } finally {
         rl.close();
       }

@@ -20,14 +20,13 @@ export interface SessionOptions {
 }
 
 /**
- * Holds the lock (taken before the record is read or written, or `held` already: `upgrade`
- * takes it before its preflight) for the body, and turns any failure into the right end: an SLO breach
+ * Holds the lock (taken before the record is read or written) for the body, and turns any failure into the right end: an SLO breach
  * or an interrupt reverts everything (exit 3 / 130), except once promote has begun (it is left
  * for `canary promote`); anything else puts traffic back on stable and leaves the run
  * resumable (exit 1), saying how to resume or abort.
  */
-export async function withSession(options: SessionOptions, load: () => Promise<StoredRun>, body: (ctx: RunContext) => Promise<void>, held?: HeldLock): Promise<RunContext> {
-  const lock = held ?? (await options.ports.lock.acquire(options.ports.holder, options.signal));
+export async function withSession(options: SessionOptions, load: () => Promise<StoredRun>, body: (ctx: RunContext) => Promise<void>): Promise<RunContext> {
+  const lock = await options.ports.lock.acquire(options.ports.holder, options.signal);
   let stored: StoredRun;
   try {
     stored = await load();
@@ -50,10 +49,10 @@ export async function withSession(options: SessionOptions, load: () => Promise<S
 async function endBadly(ctx: RunContext, options: SessionOptions, lock: HeldLock, error: unknown): Promise<CanaryError> {
   // A revert gets its own, uncancellable signal: a second Ctrl-C must not cut it short.
   const revertSignal = new AbortController().signal;
-  // Another run took the lock (--force-unlock): it owns the cluster now, and a revert from
+  // Another run took the lock (--force-unlock, or after our lease expired): it owns the cluster now, and a revert from
   // here would fight it (even after Ctrl-C or a breach). Leave the cluster to that run.
   if (!(await lock.verify())) {
-    return new InfraError(`stopped: ${lock.takenBy} took the run lock (--force-unlock); this process stopped and reverted nothing`, {
+    return new InfraError(`stopped: the run lock is held by ${lock.takenBy} now (taken with --force-unlock, or after this run missed its renewals); this process stopped and reverted nothing`, {
       cause: error,
       fix: 'see `canary status`: the run that took the lock continues or reverts it',
     });
@@ -69,7 +68,8 @@ async function endBadly(ctx: RunContext, options: SessionOptions, lock: HeldLock
     return interrupted ? new InterruptedError(`interrupted; traffic is back on ${ctx.config.from.name}`) : (error as AbortedError);
   }
   const cause = error instanceof Error ? error.message : String(error);
-  const why = lock.lost.aborted ? `lost the lock: ${cause}` : cause;
+  // The lost lock's own error already says so; another error that followed it does not.
+  const why = lock.lost.aborted && error !== lock.lost.reason ? `lost the lock: ${cause}` : cause;
   const unsafe = await makeTrafficSafe(ctx, options.progress, why, revertSignal);
   if (unsafe) return new InfraError(`${why}; ${unsafe}`, { cause: error });
   // Bad input found half-way (e.g. the route edited since preflight) is not exit 2, which

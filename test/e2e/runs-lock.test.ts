@@ -58,7 +58,7 @@ describe('Given a run baking its 10% step', () => {
     expect(abort.stderr).toMatch(/may make one more change before its next renewal/);
     const r = await first;
     expect(r.exitCode, r.all).toBe(1);
-    expect(r.stderr).toMatch(/took the run lock \(--force-unlock\); this process stopped and reverted nothing/);
+    expect(r.stderr).toMatch(/the run lock is held by \S+ now \(taken with --force-unlock, or after this run missed its renewals\); this process stopped and reverted nothing/);
     await expectStable();
     const s = await status();
     expect(s.outcome).toBe('reverted');

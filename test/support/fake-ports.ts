@@ -19,6 +19,8 @@ export interface FakeBehaviour {
   eventsFail?: boolean;
   /** Receives the Kubernetes Events the run leaves on the route, in order. */
   events?: RouteEvent[];
+  /** The held lock's `lost` signal: abort it to play a lease renewal that found the lock gone. */
+  lockLost?: AbortController;
   /** The windows each bake reports (default none). */
   bakeWindows?: (weight: number) => WindowRecord[];
 }
@@ -112,7 +114,7 @@ export function fakePorts(cluster: FakeCluster, plan: Plan, behaviour: FakeBehav
       acquire: async (holder) => {
         cluster.acquire(holder, clock().toISOString());
         return {
-          lost: new AbortController().signal,
+          lost: (behaviour.lockLost ?? new AbortController()).signal,
           takenBy: undefined,
           verify: async () => true,
           release: async () => {
