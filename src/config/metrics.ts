@@ -42,7 +42,7 @@ export function resolveMetrics(value: Value, label: (path: string) => string): {
   if (sources.includes('prometheus') && url === undefined) {
     problems.push({ path: label('metrics.prometheus.url'), message: 'is required by the prometheus source: give the server, for example --prometheus-url http://prometheus.istio-system:9090' });
   }
-  if (url !== undefined && !/^https?:\/\/[^/\s]+/.test(url)) {
+  if (url !== undefined && (!/^https?:\/\/[^/\s]+/.test(url) || !URL.canParse(url))) {
     problems.push({ path: label('metrics.prometheus.url'), message: `expects an http:// or https:// URL, got "${url}": write for example http://127.0.0.1:9090` });
   }
   for (const [key, template] of Object.entries(queries)) {

@@ -146,7 +146,8 @@ function crossProblems(c: RunConfig, got: ReadonlyMap<string, unknown>, label: (
   if (c.route.namespace === c.app.stableNamespace) {
     problems.push({ path: label('route'), message: `the route lives in the stable namespace ${c.app.stableNamespace}, which promote removes: keep the route in a namespace that outlives revisions (for example istio-ingress)` });
   }
-  if (c.gatewayUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(c.gatewayUrl)) {
+  // The pattern alone passes a URL no client can parse (a port past 65535): it would fail only at the smoke test, after the install.
+  if (c.gatewayUrl !== undefined && (!/^https?:\/\/[^/\s]+/.test(c.gatewayUrl) || !URL.canParse(c.gatewayUrl))) {
     problems.push({ path: label('gatewayUrl'), message: `expects an http:// or https:// URL, got "${c.gatewayUrl}": write for example http://127.0.0.1:8080` });
   }
   if (c.steps.until !== undefined && !c.steps.weights.includes(c.steps.until)) {

@@ -40,6 +40,7 @@ describe('the metrics sources settings (metrics.*)', () => {
     expect(problems({ 'metrics.sources': ['load', 'grafana'] })).toEqual(['canary.yaml: metrics.sources: unknown source "grafana": name load, prometheus, or both (load,prometheus)']);
     expect(problems({ 'metrics.sources': 'load,load' }, ['metrics.sources'])).toEqual(['--metrics-sources: names a source twice (load,load): name each once']);
     expect(problems({ 'metrics.prometheus.url': 'prometheus:9090' })).toEqual(['canary.yaml: metrics.prometheus.url: expects an http:// or https:// URL, got "prometheus:9090": write for example http://127.0.0.1:9090']);
+    expect(problems({ 'metrics.prometheus.url': 'http://127.0.0.1:909090' })).toEqual(['canary.yaml: metrics.prometheus.url: expects an http:// or https:// URL, got "http://127.0.0.1:909090": write for example http://127.0.0.1:9090']);
     expect(problems({ 'metrics.prometheus.queries.requests': 'sum(up{pod="{{pod}}"})', 'metrics.prometheus.timeout': '10ms' })).toEqual([
       'canary.yaml: metrics.prometheus.timeout: must be at least 100ms, got 10ms',
       'canary.yaml: metrics.prometheus.queries.requests: unknown placeholder {{pod}}: use {{namespace}}, {{revision}}, {{interval}}',
