@@ -33,8 +33,9 @@ export function newRecord(config: RunConfig, plan: Plan, now: Date, actor: RunRe
 const MAX_CONFLICTS = 5;
 
 /**
- * Changes the run record in the cluster with compare-and-swap. On a conflict it re-reads
- * and applies the change again; if someone else ended the run meanwhile it stops.
+ * Changes the run record in the cluster with compare-and-swap. On a conflict (rare under the
+ * lock: a write whose answer was lost, or a run that took the lock with --force-unlock) it
+ * re-reads the record and applies the same change to what it finds, up to MAX_CONFLICTS times.
  */
 export async function updateRecord(ctx: RunContext, change: (r: RunRecord) => void, signal: AbortSignal = ctx.signal): Promise<RunRecord> {
   for (let attempt = 1; ; attempt++) {
