@@ -64,7 +64,17 @@ export class ConfigMapRunStore implements RunStore {
     const body = encodeRecord(record, namespace, this.o.writer, stored.version);
     const name = configMapName(record.id);
     // A replace carrying resourceVersion: the apiserver refuses it (409) if anyone wrote since.
-    const cm = await this.client.call(site('update', 'ConfigMap', namespace, name), signal, () => this.client.core.replaceNamespacedConfigMap({ name, namespace, body }));
-    return decodeRecord(cm);
+    try {
+      const cm = await this.client.call(site('update', 'ConfigMap', namespace, name), signal, () => this.client.core.replaceNamespacedConfigMap({ name, namespace, body }));
+      return decodeRecord(cm);
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      // A replace whose answer was lost is retried and meets its own write (the version moved
+      // on): the same data, byte for byte (updatedAt included), is our save, which a caller
+      // re-reading and applying its change again would apply twice (a step recorded twice).
+      const existing = await orUndefined(this.client.call(site('get', 'ConfigMap', namespace, name), signal, () => this.client.core.readNamespacedConfigMap({ name, namespace })));
+      if (existing !== undefined && isDeepStrictEqual(existing.data, body.data)) return decodeRecord(existing);
+      throw err;
+    }
   }
 }
