@@ -149,6 +149,9 @@ function crossProblems(c: RunConfig, got: ReadonlyMap<string, unknown>, label: (
   // The pattern alone passes a URL no client can parse (a port past 65535): it would fail only at the smoke test, after the install.
   if (c.gatewayUrl !== undefined && (!/^https?:\/\/[^/\s]+/.test(c.gatewayUrl) || !URL.canParse(c.gatewayUrl))) {
     problems.push({ path: label('gatewayUrl'), message: `expects an http:// or https:// URL, got "${c.gatewayUrl}": write for example http://127.0.0.1:8080` });
+  } else if (c.gatewayUrl !== undefined && /^https?:\/\/[^/\s]*@/.test(c.gatewayUrl)) {
+    // Neither the smoke test (fetch refuses them, quoting the URL into the record) nor the load can use them; never echoed.
+    problems.push({ path: label('gatewayUrl'), message: 'carries credentials (user:password@), which the smoke test and the load cannot send: give the URL without them' });
   }
   if (c.steps.until !== undefined && !c.steps.weights.includes(c.steps.until)) {
     problems.push({ path: label('steps.until'), message: `${c.steps.until} is not one of the weights ${c.steps.weights.join(',')}: give one of them, or leave --until out` });

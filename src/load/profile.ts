@@ -60,7 +60,13 @@ function target(raw: unknown, bad: (p: string, m: string) => void): string | und
   if (raw === undefined || raw === null || raw === '') return undefined;
   if (typeof raw === 'string' && /^https?:\/\/[^/\s]+/.test(raw)) {
     try {
-      return new URL(raw).href;
+      const url = new URL(raw);
+      // The load generator drops them, and messages would show them: never echoed.
+      if (url.username !== '' || url.password !== '') {
+        bad('target', 'carries credentials (user:password@), which the load generator does not send: give the URL without them, and an Authorization header under headers');
+        return undefined;
+      }
+      return url.href;
     } catch {
       // fall through to the problem below
     }

@@ -37,6 +37,7 @@ describe('parseProfile', () => {
     ['a list as the document', [1], /^\(document\): expects a mapping/],
     ['an unknown key', { conections: 4 }, /^conections: unknown key/],
     ['a target that is not a URL', { target: 'gateway:80' }, /^target: expects an http/],
+    ['a target with credentials, without echoing them', { target: 'http://user:s3cret@127.0.0.1:8080' }, /^target: carries credentials \(user:password@\)(?!.*s3cret)/],
     ['an empty path list', { paths: [] }, /^paths: expects a list/],
     ['a path without a slash', { paths: ['x'] }, /^paths\[0\]\.path: expects a path starting with \//],
     ['a zero weight', { paths: [{ path: '/', weight: 0 }] }, /^paths\[0\]\.weight: expects a whole number from 1 to 1000/],
