@@ -87,13 +87,6 @@ export const KEYS: readonly KeySpec[] = [
   { path: 'maxMinorVersions', flag: 'max-minor-versions', kind: 'integer', min: 1, max: 20, help: 'most minor versions --to may be ahead of --from (istio-cni, never canaried, supports a control plane one minor ahead)', defaultText: '1' },
 ];
 
-/** Flags that are not settings: they choose what to read or show. */
-export const META_FLAGS = ['config', 'help'] as const;
-
-export function keyByFlag(flag: string): KeySpec | undefined {
-  return KEYS.find((k) => k.flag === flag || k.short === flag);
-}
-
 export function keyByPath(path: string): KeySpec | undefined {
   return KEYS.find((k) => k.path === path);
 }

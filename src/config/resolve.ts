@@ -146,6 +146,10 @@ function crossProblems(c: RunConfig, got: ReadonlyMap<string, unknown>, label: (
   if (c.route.namespace === c.app.stableNamespace) {
     problems.push({ path: label('route'), message: `the route lives in the stable namespace ${c.app.stableNamespace}, which promote removes: keep the route in a namespace that outlives revisions (for example istio-ingress)` });
   }
+  // Every helm command is printed (plan, --dry-run, progress, errors): a secret in the URL would be too. Never echoed here either.
+  if (/^[a-z][a-z0-9+.-]*:\/\/[^/\s]*@/i.test(c.istio.chartRepo)) {
+    problems.push({ path: label('istio.chartRepo'), message: 'carries credentials (user:token@), which every printed helm command would show: add the repo with `helm repo add istio <url> --username <user> --password-stdin` (or `helm registry login` for oci://) and give --chart-repo istio' });
+  }
   // The pattern alone passes a URL no client can parse (a port past 65535): it would fail only at the smoke test, after the install.
   if (c.gatewayUrl !== undefined && (!/^https?:\/\/[^/\s]+/.test(c.gatewayUrl) || !URL.canParse(c.gatewayUrl))) {
     problems.push({ path: label('gatewayUrl'), message: `expects an http:// or https:// URL, got "${c.gatewayUrl}": write for example http://127.0.0.1:8080` });

@@ -5,8 +5,9 @@ import type { AccessFacts, AccessRequirement } from '../mesh/access.js';
 
 /**
  * The Kubernetes operations the orchestrator needs, one narrow interface per concern.
- * Every method honours its AbortSignal; retries on 409/429/5xx live in one place inside
- * the implementation, never in callers.
+ * Every method honours its AbortSignal; retries on 429/5xx and lost connections live in one
+ * place inside the implementation (src/kube/retry.ts). A 409 is not retried by that loop: a
+ * compare-and-swap writer re-reads and decides again (retryOnConflict, updateRecord).
  */
 export interface ClusterReader {
   /** Fails with InfraError (exit 1) naming the context when the cluster does not answer. */

@@ -3,7 +3,9 @@ import { figureOf } from './figures.js';
 
 /** The run as Markdown, for a change ticket or $GITHUB_STEP_SUMMARY (GitHub-flavoured tables). */
 export function markdownReport(record: RunRecord): string {
-  const ci = record.actor.ciJob ? ` (${record.actor.ciUrl ? `[${escape(record.actor.ciJob)}](${record.actor.ciUrl})` : escape(record.actor.ciJob)})` : '';
+  // Only an http(s) link: the URL comes from the CI's environment, and a summary renders it.
+  const url = record.actor.ciUrl && /^https?:\/\/[^\s()<>]+$/.test(record.actor.ciUrl) ? record.actor.ciUrl : undefined;
+  const ci = record.actor.ciJob ? ` (${url ? `[${escape(record.actor.ciJob)}](${url})` : escape(record.actor.ciJob)})` : '';
   const lines = [
     `# Canary upgrade ${record.from} → ${record.to}: ${record.outcome}`,
     '',

@@ -32,8 +32,8 @@ const CONTINUE: Decision = { done: false };
  *            windows covered the bake time.
  *  4. pass   when the conclusive windows since the split was verified cover the bake time.
  * Thin windows (fewer canary responses than minSamples, pro rata) are never evidence for
- * a pass: they do not count toward the bake time, which is extended by up to a quarter
- * to make up for them; a bake that still falls short ends inconclusive, which aborts.
+ * a pass: they do not count toward the bake time, which is extended to make up for them
+ * (by a quarter of the bake, or a few windows when that is longer: maxBakeMs); a bake that still falls short ends inconclusive, which aborts.
  */
 export function decide(state: BakeState): Decision {
   const { spec, windows } = state;

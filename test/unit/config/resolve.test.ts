@@ -46,6 +46,8 @@ describe('resolveConfig: bad input names the field and what to write instead', (
     ['a gateway URL without a scheme', VERSIONS, { gatewayUrl: 'localhost:8080' }, '--gateway-url', /http:\/\/ or https:\/\//],
     ['a gateway URL that does not parse (port past 65535)', VERSIONS, { gatewayUrl: 'http://127.0.0.1:808080' }, '--gateway-url', /http:\/\/ or https:\/\//],
     ['a gateway URL with credentials, without echoing them', VERSIONS, { gatewayUrl: 'http://user:s3cret@127.0.0.1:8080' }, '--gateway-url', /^carries credentials \(user:password@\)(?!.*s3cret)/],
+    ['a chart repo URL with a token, without echoing it', VERSIONS, { 'istio.chartRepo': 'https://ci:t0ken@charts.example.com/istio' }, '--chart-repo', /^carries credentials \(user:token@\).*helm repo add(?!.*t0ken)/],
+    ['an oci chart reference with credentials', VERSIONS, { 'istio.chartRepo': 'oci://ci:t0ken@registry.example.com/istio' }, '--chart-repo', /helm registry login(?!.*t0ken)/],
     ['a node count that contradicts the named nodes', VERSIONS, { 'nodes.count': '2', 'nodes.names': 'n1' }, '--node-count', /says 2 but --canary-nodes names 1/],
   ])('%s', (_what, file, flags, path, message) => {
     const found = problems(file, flags);

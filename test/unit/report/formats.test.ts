@@ -5,7 +5,7 @@ import type { RunRecord } from '../../../src/domain/run-record.js';
 import { figureOf } from '../../../src/report/figures.js';
 import { htmlReport } from '../../../src/report/html.js';
 import { timeline } from '../../../src/report/timeline.js';
-import { abortedAt50, promotedRun } from './builders.js';
+import { abortedAt50, promotedRun, runRecord } from './builders.js';
 
 describe('report formats', () => {
   it('infers the format from the file name `-o` gives', () => {
@@ -22,6 +22,17 @@ describe('report formats', () => {
     expect(md).toContain('| Started | 2026-11-23T12:00:00.000Z by ci-runner ([github:shop/mesh/77](https://github.com/shop/mesh/actions/runs/77)) |');
     expect(md).toMatch(/\| 50% \| [^|]+ \| [^|]+ \| fail \| 2500 \| 40 \| 22 ms \| ci-runner\/github:shop\/mesh\/77\/pid-9 \| fast burn: canary 40\/250 failed/);
     expect(md).toContain('| Ended | 2026-11-23T12:00:40.000Z |');
+  });
+});
+
+describe('the Markdown report links the CI job', () => {
+  it('to its http(s) page, and to nothing else', () => {
+    expect(markdownReport(runRecord())).toContain('([github:shop/mesh/77](https://github.com/shop/mesh/actions/runs/77))');
+    for (const ciUrl of ['javascript:alert(1)', 'https://x.example/a) [click](https://evil.example']) {
+      const md = markdownReport(runRecord((r) => ((r.actor as { ciUrl?: string }).ciUrl = ciUrl)));
+      expect(md).not.toContain('](javascript');
+      expect(md).not.toContain('evil.example');
+    }
   });
 });
 
