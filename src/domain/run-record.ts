@@ -62,7 +62,7 @@ export interface RunRecord {
   /** The canary weight the route was last verified at. */
   weight: number;
   canaryNodes: CanaryNodeRecord[];
-  /** The stable backendRefs' weights before the run, restored on revert. */
+  /** The weights before the run of the stable backendRefs and the other backendRefs of their rules, restored on revert. */
   originalWeights: Record<string, number | null> | undefined;
   /** Nodes moved to the new revision during promote (so a resumed promote skips them). */
   promotedNodes: string[];

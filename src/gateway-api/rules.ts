@@ -21,7 +21,7 @@ export interface RouteContext {
 /** The response header each backendRef adds, naming the revision that served. */
 export const REVISION_HEADER = 'x-canary-revision';
 
-/** Original weights of the stable backendRefs, by rule index and backend, to restore them. */
+/** Original weights of the stable backendRefs and the other backendRefs of their rules, by rule index and backend, to restore them. */
 export type OriginalWeights = Record<string, number | null>;
 
 export function refNamespace(ref: BackendRef, ctx: RouteContext): string {
@@ -61,11 +61,22 @@ function refKey(ruleIndex: number, ref: BackendRef): string {
   return `${ruleIndex}:${ref.name}:${ref.port ?? ''}`;
 }
 
+/** A backend of a managed rule that is neither stable nor canary (another namespace, another kind). */
+function otherKey(ruleIndex: number, ref: BackendRef, ctx: RouteContext): string {
+  return `${ruleIndex}:other:${ref.group ?? ''}/${ref.kind ?? 'Service'}/${refNamespace(ref, ctx)}/${ref.name}:${ref.port ?? ''}`;
+}
+
+function isOtherRef(ref: BackendRef, ctx: RouteContext): boolean {
+  return !isStableRef(ref, ctx) && !isCanaryRef(ref, ctx);
+}
+
+/** The weights the run changes, before it changes them: stable backends, and the other backends of their rules. */
 export function captureOriginalWeights(rules: readonly RouteRule[], ctx: RouteContext): OriginalWeights {
   const original: OriginalWeights = {};
   for (const i of managedRuleIndexes(rules, ctx)) {
     for (const ref of rules[i]?.backendRefs ?? []) {
       if (isStableRef(ref, ctx)) original[refKey(i, ref)] = ref.weight ?? null;
+      else if (isOtherRef(ref, ctx)) original[otherKey(i, ref, ctx)] = ref.weight ?? null;
     }
   }
   return original;
@@ -118,42 +129,46 @@ function headerRule(rule: RouteRule, ctx: RouteContext): RouteRule {
 
 /**
  * Sets the split on every managed rule. Each stable backend and its canary twin share the
- * pair's base weight (w% of it to the canary), so a rule that splits traffic among several
- * stable Services keeps their ratio during the canary. The route must have the twins.
+ * pair's base weight (w% of it to the canary); every other backend of the rule gets its
+ * base × 100, the same total a pair's two weights add up to. So a rule that splits traffic
+ * among several stable Services, or between the app and a backend we do not canary, keeps
+ * each one's share of the rule during the canary. The route must have the twins.
  */
 export function withWeights(rules: readonly RouteRule[], ctx: RouteContext, w: WeightPair): RouteRule[] {
   const managed = new Set(managedRuleIndexes(rules, ctx));
   return rules.map((rule, i) => {
     if (!managed.has(i)) return rule;
     const refs = rule.backendRefs ?? [];
-    const bases = pairBases(refs, ctx);
-    const backendRefs = refs.map((ref) => {
-      const base = bases.get(pairKey(ref));
+    const bases = ruleBases(refs, ctx);
+    const backendRefs = refs.map((ref, at) => {
+      const base = bases.get(baseKey(ref, at, ctx));
       if (base === undefined) return ref;
       if (isStableRef(ref, ctx)) return { ...ref, weight: base * w.stable };
       if (isCanaryRef(ref, ctx)) return { ...ref, weight: base * w.canary };
-      return ref;
+      return { ...ref, weight: base * (w.stable + w.canary) };
     });
     return { ...rule, backendRefs };
   });
 }
 
-function pairKey(ref: BackendRef): string {
-  return `${ref.name}:${ref.port ?? ''}`;
+/** A stable backend and its canary twin share one key; any other backend has its own. */
+function baseKey(ref: BackendRef, at: number, ctx: RouteContext): string {
+  return isOtherRef(ref, ctx) ? `other:${at}` : `pair:${ref.name}:${ref.port ?? ''}`;
 }
 
 /**
- * The relative weight of each stable/canary pair in a rule: their current sum, reduced by
- * the common divisor so repeated steps do not inflate the numbers (Gateway API caps a
- * weight at 1,000,000). A pair at 0 (the user's weight 0: no traffic) stays at 0.
+ * The relative weight of each stable/canary pair, and of each other backend, in a rule:
+ * the pair's current sum (an other backend's weight), all reduced by their common divisor,
+ * so repeated steps do not inflate the numbers (Gateway API caps a weight at 1,000,000)
+ * and a step undoes the ×100 the last one gave the other backends. A 0 stays 0.
  */
-function pairBases(refs: readonly BackendRef[], ctx: RouteContext): Map<string, number> {
+function ruleBases(refs: readonly BackendRef[], ctx: RouteContext): Map<string, number> {
   const sums = new Map<string, number>();
-  for (const ref of refs) {
-    if (!isStableRef(ref, ctx) && !isCanaryRef(ref, ctx)) continue;
-    const weight = ref.weight ?? (isStableRef(ref, ctx) ? 1 : 0);
-    sums.set(pairKey(ref), (sums.get(pairKey(ref)) ?? 0) + weight);
-  }
+  refs.forEach((ref, at) => {
+    const weight = ref.weight ?? (isCanaryRef(ref, ctx) ? 0 : 1);
+    const key = baseKey(ref, at, ctx);
+    sums.set(key, (sums.get(key) ?? 0) + weight);
+  });
   const positive = [...sums.values()].filter((v) => v > 0);
   const divisor = positive.reduce(gcd, positive[0] ?? 1);
   return new Map([...sums].map(([key, sum]) => [key, sum > 0 ? sum / divisor : 0]));
@@ -207,7 +222,7 @@ export function withoutCanary(rules: readonly RouteRule[], ctx: RouteContext, or
       if (!(rule.backendRefs ?? []).some((r) => isStableRef(r, ctx) || isCanaryRef(r, ctx))) return rule;
       const backendRefs = (rule.backendRefs ?? [])
         .filter((r) => !isCanaryRef(r, ctx))
-        .map((r) => (isStableRef(r, ctx) ? restoreWeight(withoutRevisionHeader(r), original[refKey(i, r)]) : r));
+        .map((r) => (isStableRef(r, ctx) ? restoreWeight(withoutRevisionHeader(r), original[refKey(i, r)]) : restoreOther(r, i, ctx, original)));
       return { ...rule, backendRefs };
     });
 }
@@ -221,13 +236,19 @@ export function promoted(rules: readonly RouteRule[], ctx: RouteContext, origina
       if (!refs.some((r) => isCanaryRef(r, ctx))) return rule;
       const backendRefs = refs.flatMap((r) => {
         if (isStableRef(r, ctx)) return [];
-        if (!isCanaryRef(r, ctx)) return [r];
+        if (!isCanaryRef(r, ctx)) return [restoreOther(r, i, ctx, original)];
         const stableTwin = refs.find((s) => isStableRef(s, ctx) && s.name === r.name && s.port === r.port);
         // Without its stable twin the rule was promoted already: leave its weight alone.
         return [stableTwin ? restoreWeight(withoutRevisionHeader(r), original[refKey(i, stableTwin)]) : withoutRevisionHeader(r)];
       });
       return { ...rule, backendRefs };
     });
+}
+
+/** An other backend's weight as the user wrote it (runs recorded before other backends were kept leave it alone). */
+function restoreOther(ref: BackendRef, ruleIndex: number, ctx: RouteContext, original: OriginalWeights): BackendRef {
+  const key = otherKey(ruleIndex, ref, ctx);
+  return key in original ? restoreWeight(ref, original[key]) : ref;
 }
 
 function restoreWeight(ref: BackendRef, weight: number | null | undefined): BackendRef {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readWeights, withCanary, withWeights } from '../../../src/gateway-api/rules.js';
+import { captureOriginalWeights, promoted, readWeights, withCanary, withoutCanary, withWeights } from '../../../src/gateway-api/rules.js';
 import type { RouteRule } from '../../../src/gateway-api/types.js';
 import { apiRule, CANARY, catchAllRule, ctx, headerRules, isStableService, refs, STABLE, unrelatedRules, userRules } from './fixtures.js';
 
@@ -43,12 +43,40 @@ describe('withWeights', () => {
     expect(headerRules(rules)).toEqual(headerRules(reconciled));
   });
 
-  it('leaves a backend in another namespace of a managed rule at its own weight', () => {
-    const mixed: RouteRule = { backendRefs: [{ name: 'web', namespace: STABLE, port: 80 }, { name: 'legacy', namespace: 'legacy', port: 80, weight: 5 }] };
-    const rules = withWeights(withCanary([mixed], ctx), ctx, { stable: 90, canary: 10 });
-    expect(rules[0]?.backendRefs?.map((b) => [b.namespace, b.weight])).toEqual([
-      [STABLE, 90],
-      [CANARY, 10],
+});
+
+describe('withWeights: a rule that also sends traffic to a backend we do not canary', () => {
+  // web (weight 1) and legacy (weight 5): legacy takes 5/6 of the rule's traffic, before, during and after.
+  const mixed = (): RouteRule[] => [{ backendRefs: [{ name: 'web', namespace: STABLE, port: 80 }, { name: 'legacy', namespace: 'legacy', port: 80, weight: 5 }] }];
+  const shares = (rules: RouteRule[]) => {
+    const b = rules[0]?.backendRefs ?? [];
+    const total = b.reduce((sum, r) => sum + (r.weight ?? 1), 0);
+    const of = (ns: string) => b.filter((r) => r.namespace === ns).reduce((sum, r) => sum + (r.weight ?? 1), 0) / total;
+    return { legacy: of('legacy'), canary: of(CANARY), stable: of(STABLE) };
+  };
+
+  it.each(SPLITS)('keeps legacy at 5/6 of the rule at $stable/$canary, and splits the app\'s 1/6', (split) => {
+    const rules = withWeights(withCanary(mixed(), ctx), ctx, split);
+    const got = shares(rules);
+    expect(got.legacy).toBeCloseTo(5 / 6, 12);
+    expect(got.canary).toBeCloseTo((split.canary / 100) * (1 / 6), 12);
+    expect(readWeights(rules, ctx)).toEqual({ kind: 'weights', weights: split });
+  });
+
+  it('keeps it there over repeated steps, without inflating the numbers', () => {
+    let rules = withCanary(mixed(), ctx);
+    for (let i = 0; i < 20; i++) rules = withWeights(rules, ctx, SPLITS[i % SPLITS.length] as (typeof SPLITS)[number]);
+    expect(shares(rules).legacy).toBeCloseTo(5 / 6, 12);
+    expect(Math.max(...(rules[0]?.backendRefs ?? []).map((b) => b.weight ?? 0))).toBeLessThanOrEqual(500);
+  });
+
+  it('gives legacy back its own weight when the canary is taken out, and when it is promoted', () => {
+    const original = captureOriginalWeights(mixed(), ctx);
+    const moved = withWeights(withCanary(mixed(), ctx), ctx, { stable: 50, canary: 50 });
+    expect(withoutCanary(withWeights(moved, ctx, { stable: 100, canary: 0 }), ctx, original)).toEqual(mixed());
+    const done = promoted(withWeights(moved, ctx, { stable: 0, canary: 100 }), ctx, original);
+    expect(done[0]?.backendRefs?.map((b) => [b.namespace, b.weight])).toEqual([
+      [CANARY, undefined],
       ['legacy', 5],
     ]);
   });
