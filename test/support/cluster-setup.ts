@@ -14,9 +14,10 @@
 // away); CLUSTER_TEARDOWN=1 runs `make cluster-down` after the tests.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import type { TestProject } from 'vitest/node';
+import { lockDemoState, resetDemoState } from './demo-state.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -70,6 +71,25 @@ async function healthy(env: Record<string, string>): Promise<boolean> {
   }
 }
 
+/**
+ * A fresh cluster has no Istio at all. Tests that build a mesh of their own still rely on
+ * what a mesh shares cluster-wide (istio-base's CRDs, the istio-cni DaemonSet on every node),
+ * as the demo's stable mesh installs it: without istio-cni, their setup waits in vain.
+ */
+async function ensureStableMesh(kubeconfig: string): Promise<void> {
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  const cni = await kc.makeApiClient(AppsV1Api).listDaemonSetForAllNamespaces({ labelSelector: 'k8s-app=istio-cni-node' });
+  if (cni.items.length > 0) return;
+  const unlock = await lockDemoState();
+  try {
+    console.log('[setup] no istio-cni in the cluster yet: installing the demo stable mesh (test/cluster/demo/stable-mesh.sh)');
+    await resetDemoState();
+  } finally {
+    unlock();
+  }
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   let env = readClusterEnv();
   if (!env || !(await healthy(env))) {
@@ -85,6 +105,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('prometheusUrl', env['PROMETHEUS_URL'] ?? '');
   project.provide('clusterBin', env['CLUSTER_BIN'] ?? '');
   project.provide('auditLog', env['AUDIT_LOG'] ?? '');
+  await ensureStableMesh(env['KUBECONFIG']);
 
   return async () => {
     if (process.env['CLUSTER_TEARDOWN'] === '1') {

@@ -46,9 +46,13 @@ export async function createFakeNode(client: KubeClient, name: string, taint: V1
     status: { allocatable: { cpu: '32', memory: '256Gi', pods: '110' }, capacity: { cpu: '32', memory: '256Gi', pods: '110' } },
   };
   await client.call(site('create', 'Node', undefined, name), never, () => client.core.createNode({ body }));
+  // Ready, and the node lifecycle controller has lifted its not-ready taint (it does so a moment
+  // later): a test that reads the node's taints must not see one come or go under it.
   const ready = async () => {
     const node = await client.core.readNode({ name });
-    return (node.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True') ? done(undefined) : notYet<undefined>('not Ready');
+    const isReady = (node.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+    const lifted = !(node.spec?.taints ?? []).some((t) => t.key.startsWith('node.kubernetes.io/'));
+    return isReady && lifted ? done(undefined) : notYet<undefined>(isReady ? 'still tainted not-ready' : 'not Ready');
   };
   await pollUntil(ready, { timeoutMs: 60_000, intervalMs: 200, signal: never });
   return async () => {
