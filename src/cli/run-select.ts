@@ -20,8 +20,13 @@ export interface SelectedRun {
  * --from/--to, or the latest one; the config then takes its versions and weight schedule.
  */
 export async function selectRun(settings: Settings, io: CliIo, signal: AbortSignal, version?: string): Promise<SelectedRun> {
+  const [hasFrom, hasTo] = ['from' in settings.values, 'to' in settings.values];
+  // One version alone would pick the latest run and mix the given version into its plan (wrong releases, wrong namespace).
+  if (hasFrom !== hasTo) {
+    throw new InputError([{ path: hasFrom ? '--to' : '--from', message: `is missing: a run is named by both versions (--from 1.29.6 --to 1.30.3); give both, or neither to act on the latest run` }]);
+  }
   const base = settingsToConfig(settings, false, { kubeconfig: io.env['KUBECONFIG'] });
-  const named = 'from' in settings.values && 'to' in settings.values;
+  const named = hasFrom && hasTo;
   // Retries of this first read are told on stderr like every other (a silent stall looks hung).
   const kube = createKubePorts({ kubeconfig: base.kube.kubeconfig, context: base.kube.context, onRetry: (line) => io.stderr(`${line}\n`), toolVersion: version });
   const runs = kube.runStore(base.state.namespace);

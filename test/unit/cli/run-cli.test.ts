@@ -134,3 +134,16 @@ describe('bad input exits 2 before any cluster call, naming every problem', () =
     expect(ran.stderr).toMatch(/ {2}canary\.yaml: is not valid YAML: /);
   });
 });
+
+describe('commands on a recorded run, given one version only', () => {
+  it.each([
+    [['status', '--to', '1.30.3'], '--from'],
+    [['abort', '--from', '1.29.6'], '--to'],
+    [['step', '--to', '1.31.0'], '--from'],
+    [['promote', '--from', '1.29.6'], '--to'],
+  ])('`canary %j` exits 2 asking for the other, before any cluster call', async (args, missing) => {
+    const ran = await canary(args);
+    expect(ran.code, ran.stderr).toBe(2);
+    expect(ran.stderr).toContain(`${missing}: is missing: a run is named by both versions`);
+  });
+});
