@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { InterruptedError } from '../../../src/domain/errors.js';
 import { promoteRun } from '../../../src/orchestrator/advance.js';
-import type { FakeCluster } from '../../support/fake-cluster.js';
 import { fakePorts } from '../../support/fake-ports.js';
 import { stableCluster } from '../../support/scenario.js';
-import { runUpgrade, setup } from './harness.js';
+import { meshEndState, runUpgrade, setup } from './harness.js';
 
 const ID = '1-29-6-to-1-30-3';
-
-function endState(cluster: FakeCluster): unknown {
-  return {
-    nodes: Object.fromEntries([...cluster.nodes].map(([name, n]) => [name, { labels: n.labels, taints: n.taints, unschedulable: n.unschedulable }])),
-    namespaces: [...cluster.namespaces.keys()].sort(),
-    releases: [...cluster.releases.keys()].sort(),
-    route: cluster.route.spec,
-    gateway: cluster.gateway.metadata.labels,
-  };
-}
 
 describe('Ctrl-C once promote has begun', () => {
   // The first op of promote after the route (the route then serves the canary only), one
@@ -53,6 +42,6 @@ describe('Ctrl-C once promote has begun', () => {
       { record: structuredClone(left!.record), version: String(left!.version) },
     );
     expect(record.outcome).toBe('promoted');
-    expect(endState(cluster)).toEqual(endState(reference));
+    expect(meshEndState(cluster)).toEqual(meshEndState(reference));
   });
 });

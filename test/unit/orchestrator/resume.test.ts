@@ -1,18 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeCluster } from '../../support/fake-cluster.js';
 import { stableCluster } from '../../support/scenario.js';
-import { runUpgrade, setup } from './harness.js';
+import { meshEndState, runUpgrade, setup } from './harness.js';
 
 class Crash extends Error {}
 
 /** What a finished upgrade leaves, compared across runs that crashed at different points. */
 function endState(cluster: FakeCluster): unknown {
   return {
-    nodes: Object.fromEntries([...cluster.nodes].map(([name, n]) => [name, { labels: n.labels, taints: n.taints, unschedulable: n.unschedulable }])),
-    namespaces: [...cluster.namespaces.keys()].sort(),
-    releases: [...cluster.releases.keys()].sort(),
-    route: cluster.route.spec,
-    gateway: cluster.gateway.metadata.labels,
+    ...meshEndState(cluster),
     outcome: [...cluster.records.values()].map((r) => r.record.outcome),
   };
 }

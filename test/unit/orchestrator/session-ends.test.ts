@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InfraError } from '../../../src/domain/errors.js';
 import { formatError } from '../../../src/cli/messages.js';
 import { stableCluster, userRoute } from '../../support/scenario.js';
-import { runUpgrade, setup } from './harness.js';
+import { lockAfter, runUpgrade, setup, storedRun } from './harness.js';
 import { abortRun, promoteRun, step } from '../../../src/orchestrator/advance.js';
 import { verdict } from '../../../src/domain/verdict.js';
 import { upgrade } from '../../../src/orchestrator/upgrade.js';
@@ -35,28 +35,16 @@ describe('a run promoted by another process between preflight and the lock', () 
     expect((await runUpgrade(cluster, setup({ 'steps.until': 10 }))).kind).toBe('paused');
     const run = setup();
     const other = setup();
-    const stored = () => {
-      const r = cluster.records.get(ID)!;
-      return { record: structuredClone(r.record), version: String(r.version) };
-    };
+    const stored = () => storedRun(cluster);
     const otherOptions = () => ({ config: other.config, plan: other.plan, ports: fakePorts(cluster, other.plan, { holder: 'ci-job/pid-7' }), signal: other.controller.signal, progress: 'silent' as const });
     await step(otherOptions(), stored(), 50);
     await step(otherOptions(), stored(), 100);
-    const ports = fakePorts(cluster, run.plan);
     let journalAtPromote = -1;
-    const acquire = ports.lock.acquire.bind(ports.lock);
     // Our preflight has passed (the run was resumable); another CI job promotes it before we take the lock.
-    const racing = {
-      ...ports,
-      lock: {
-        ...ports.lock,
-        acquire: async (holder: string, signal: AbortSignal) => {
-          await promoteRun(otherOptions(), stored());
-          journalAtPromote = cluster.journal.length;
-          return acquire(holder, signal);
-        },
-      },
-    };
+    const racing = lockAfter(fakePorts(cluster, run.plan), async () => {
+      await promoteRun(otherOptions(), stored());
+      journalAtPromote = cluster.journal.length;
+    });
     const result = await upgrade({ config: run.config, plan: run.plan, ports: racing, signal: run.controller.signal, progress: 'silent' });
     expect(result.kind).toBe('already-promoted');
     expect(cluster.journal.slice(journalAtPromote)).toEqual([]);
@@ -68,26 +56,14 @@ describe('`canary abort` of a run that ends between its first read and the lock'
   it('keeps the outcome and reason the run ended with (the SLO breach), as for any ended run', async () => {
     const cluster = stableCluster();
     expect((await runUpgrade(cluster, setup({ 'steps.until': 10 }))).kind).toBe('paused');
-    const stored = () => {
-      const r = cluster.records.get(ID)!;
-      return { record: structuredClone(r.record), version: String(r.version) };
-    };
+    const stored = () => storedRun(cluster);
     const other = setup();
     const failing = { config: other.config, plan: other.plan, ports: fakePorts(cluster, other.plan, { holder: 'ci-job/pid-7', judge: () => verdict('fail', ['50%: 12% errors']) }), signal: other.controller.signal, progress: 'silent' as const };
     const run = setup();
-    const ports = fakePorts(cluster, run.plan);
-    const acquire = ports.lock.acquire.bind(ports.lock);
     // We read the run while it is paused at 10%; a CI job's 50% step breaches the SLO before we take the lock.
-    const racing = {
-      ...ports,
-      lock: {
-        ...ports.lock,
-        acquire: async (holder: string, signal: AbortSignal) => {
-          await expect(step(failing, stored(), 50)).rejects.toThrow(/weight 50%/);
-          return acquire(holder, signal);
-        },
-      },
-    };
+    const racing = lockAfter(fakePorts(cluster, run.plan), async () => {
+      await expect(step(failing, stored(), 50)).rejects.toThrow(/weight 50%/);
+    });
     const first = stored();
     expect(first.record.outcome).toBe('running');
     const record = await abortRun({ config: run.config, plan: run.plan, ports: racing, signal: run.controller.signal, progress: 'silent' }, first);
