@@ -20,10 +20,10 @@ export interface SessionOptions {
 }
 
 /**
- * Holds the lock (taken before the record is read or written) for the body, and turns any failure into the right end: an SLO breach
- * or an interrupt reverts everything (exit 3 / 130), except once promote has begun (it is left
- * for `canary promote`); anything else puts traffic back on stable and leaves the run
- * resumable (exit 1), saying how to resume or abort.
+ * Holds the lock (taken before the record is read or written) for the body, and turns any
+ * failure into the right end: an SLO breach or an interrupt reverts everything (exit 3 /
+ * 130), except once promote has begun (it is left for `canary promote`); anything else puts
+ * traffic back on stable and leaves the run resumable (exit 1), saying how to resume or abort.
  */
 export async function withSession(options: SessionOptions, load: () => Promise<StoredRun>, body: (ctx: RunContext) => Promise<void>): Promise<RunContext> {
   const lock = await options.ports.lock.acquire(options.ports.holder, options.signal);
@@ -49,8 +49,8 @@ export async function withSession(options: SessionOptions, load: () => Promise<S
 async function endBadly(ctx: RunContext, options: SessionOptions, lock: HeldLock, error: unknown): Promise<CanaryError> {
   // A revert gets its own, uncancellable signal: a second Ctrl-C must not cut it short.
   const revertSignal = new AbortController().signal;
-  // Another run took the lock (--force-unlock, or after our lease expired): it owns the cluster now, and a revert from
-  // here would fight it (even after Ctrl-C or a breach). Leave the cluster to that run.
+  // Another run took the lock (--force-unlock, or after our lease expired): it owns the
+  // cluster now, and a revert from here would fight it (even after Ctrl-C or a breach).
   if (!(await lock.verify())) {
     return new InfraError(`stopped: the run lock is held by ${lock.takenBy} now (taken with --force-unlock, or after this run missed its renewals); this process stopped and reverted nothing`, {
       cause: error,
