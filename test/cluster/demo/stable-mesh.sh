@@ -30,7 +30,8 @@ for rel in $(h list -n istio-system --all -q); do
   case "$rel" in istiod-"$stable"|ztunnel-"$stable"|istio-base|istio-cni) ;; *) h uninstall "$rel" -n istio-system --wait >/dev/null && echo "uninstalled $rel" ;; esac
 done
 for ns in $(k get ns -o name | sed 's#namespace/##' | grep '^bookinfo-' || true); do
-  [ "$ns" = "bookinfo-$stable" ] || k delete ns "$ns" --wait=true
+  # --ignore-not-found: one already terminating (a test deleted it) may be gone by now.
+  [ "$ns" = "bookinfo-$stable" ] || k delete ns "$ns" --wait=true --ignore-not-found
 done
 k delete configmap -n istio-system -l app.kubernetes.io/managed-by=ambient-canary --ignore-not-found >/dev/null
 k delete lease -n istio-system ambient-canary --ignore-not-found >/dev/null
