@@ -6,6 +6,7 @@ import { convert, isNamespaceName } from './convert.js';
 import { KEYS } from './keys.js';
 import { resolveMetrics } from './metrics.js';
 import type { HeaderMatch, ObjectRef, OutputFormat, RunConfig } from './types.js';
+import { hasCredentials } from '../domain/url-credentials.js';
 
 export interface ResolveInput {
   /** Values by key path: the file's, overridden by the flags'. */
@@ -147,13 +148,13 @@ function crossProblems(c: RunConfig, got: ReadonlyMap<string, unknown>, label: (
     problems.push({ path: label('route'), message: `the route lives in the stable namespace ${c.app.stableNamespace}, which promote removes: keep the route in a namespace that outlives revisions (for example istio-ingress)` });
   }
   // Every helm command is printed (plan, --dry-run, progress, errors): a secret in the URL would be too. Never echoed here either.
-  if (/^[a-z][a-z0-9+.-]*:\/\/[^/\s]*@/i.test(c.istio.chartRepo)) {
+  if (hasCredentials(c.istio.chartRepo)) {
     problems.push({ path: label('istio.chartRepo'), message: 'carries credentials (user:token@), which every printed helm command would show: add the repo with `helm repo add istio <url> --username <user> --password-stdin` (or `helm registry login` for oci://) and give --chart-repo istio' });
   }
   // The pattern alone passes a URL no client can parse (a port past 65535): it would fail only at the smoke test, after the install.
   if (c.gatewayUrl !== undefined && (!/^https?:\/\/[^/\s]+/.test(c.gatewayUrl) || !URL.canParse(c.gatewayUrl))) {
     problems.push({ path: label('gatewayUrl'), message: `expects an http:// or https:// URL, got "${c.gatewayUrl}": write for example http://127.0.0.1:8080` });
-  } else if (c.gatewayUrl !== undefined && /^https?:\/\/[^/\s]*@/.test(c.gatewayUrl)) {
+  } else if (c.gatewayUrl !== undefined && hasCredentials(c.gatewayUrl)) {
     // Neither the smoke test (fetch refuses them, quoting the URL into the record) nor the load can use them; never echoed.
     problems.push({ path: label('gatewayUrl'), message: 'carries credentials (user:password@), which the smoke test and the load cannot send: give the URL without them' });
   }

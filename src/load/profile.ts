@@ -1,5 +1,6 @@
 import type { Problem } from '../domain/errors.js';
 import { parseDuration } from '../config/duration.js';
+import { hasCredentials } from '../domain/url-credentials.js';
 
 /** How to load the gateway while a weight step bakes (a `loadtests/*.yaml` file). */
 export interface LoadProfile {
@@ -62,7 +63,7 @@ function target(raw: unknown, bad: (p: string, m: string) => void): string | und
     try {
       const url = new URL(raw);
       // The load generator drops them, and messages would show them: never echoed.
-      if (url.username !== '' || url.password !== '') {
+      if (hasCredentials(raw)) {
         bad('target', 'carries credentials (user:password@), which the load generator does not send: give the URL without them, and an Authorization header under headers');
         return undefined;
       }

@@ -1,4 +1,5 @@
 import type { QueryOutcome } from '../slo/readings.js';
+import { redactCredentials } from '../domain/url-credentials.js';
 
 /**
  * Transport to a Prometheus server: one instant query over its HTTP API, answered as one
@@ -59,19 +60,6 @@ function decoded(part: string): string {
     return decodeURIComponent(part);
   } catch {
     return part;
-  }
-}
-
-/** A URL as it may be shown: credentials in it (`user:password@`, or a token as user) become `***@`. */
-export function redactCredentials(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.username === '' && parsed.password === '') return url;
-    parsed.username = '***';
-    parsed.password = '';
-    return parsed.href;
-  } catch {
-    return url.replace(/\/\/[^/@\s]*@/, '//***@');
   }
 }
 
