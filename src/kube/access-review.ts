@@ -36,7 +36,7 @@ async function review(client: KubeClient, r: AccessRequirement, signal: AbortSig
     apiVersion: API_VERSION,
     kind: 'SelfSubjectAccessReview',
     metadata: {},
-    spec: { resourceAttributes: { verb: r.verb, group: r.group, resource: r.resource, subresource: r.subresource, namespace: r.namespace } },
+    spec: { resourceAttributes: { verb: r.verb, group: r.group, resource: r.resource, subresource: r.subresource, name: r.name, namespace: r.namespace } },
   };
   const s = site('create', 'SelfSubjectAccessReview', undefined, undefined, API_VERSION);
   const answered = await client.call(s, signal, () => client.objects.create<ReviewObject>(body));

@@ -40,6 +40,7 @@ export class RequestTimeoutError extends Error {
 const RESOURCES: Readonly<Record<string, string>> = {
   Eviction: 'pods/eviction',
   Deployment: 'deployments.apps',
+  MutatingWebhookConfiguration: 'mutatingwebhookconfigurations.admissionregistration.k8s.io',
   DaemonSet: 'daemonsets.apps',
   Lease: 'leases.coordination.k8s.io',
   CustomResourceDefinition: 'customresourcedefinitions.apiextensions.k8s.io',

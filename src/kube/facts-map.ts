@@ -1,6 +1,20 @@
 import type { V1Container, V1DaemonSet, V1Deployment, V1Lease, V1Namespace, V1Node, V1ObjectMeta, V1Pod } from '@kubernetes/client-node';
 import { isOwned, REV } from '../mesh/labels.js';
-import type { AgentPodFacts, DaemonSetFacts, DeploymentFacts, LeaseFacts, NamespaceFacts, NodeFacts, NodeSelectorRequirement, NodeSelectorTerms, ReleaseFacts, SidecarPodFacts } from '../mesh/cluster-facts.js';
+import type {
+  AgentPodFacts,
+  DaemonSetFacts,
+  DeploymentFacts,
+  LeaseFacts,
+  NamespaceFacts,
+  NodeFacts,
+  NodeSelectorRequirement,
+  NodeSelectorTerms,
+  ReleaseFacts,
+  SidecarPodFacts,
+} from '../mesh/cluster-facts.js';
+
+/** MutatingWebhookConfigurations are mapped by mesh/webhook-facts.ts: preflight maps rendered charts the same way. */
+export { webhookConfigurationFacts } from '../mesh/webhook-facts.js';
 
 /** Pure conversions from API objects to the facts preflight reasons about. */
 
@@ -116,19 +130,45 @@ export function agentPodFacts(pod: V1Pod): AgentPodFacts {
 export const SIDECAR_CONTAINER = 'istio-proxy';
 /** Proxy metadata the injector renders as env; Istio's ambient profile sets it for every sidecar. */
 export const HBONE_ENV = 'ISTIO_META_ENABLE_HBONE';
+/** Set by istiod's injector on every pod it injects (pkg/kube/inject/inject.go, SidecarInjectionStatus). */
+export const SIDECAR_STATUS = 'sidecar.istio.io/status';
+
+/** The injector's record: which containers it added, and for which revision. Unreadable: nothing known. */
+function injectionStatus(annotation: string | undefined): { containers: string[]; revision: string | undefined } {
+  try {
+    const parsed = JSON.parse(annotation ?? '') as { containers?: unknown; revision?: unknown };
+    const containers = Array.isArray(parsed.containers) ? parsed.containers.filter((c): c is string => typeof c === 'string') : [];
+    return { containers, revision: typeof parsed.revision === 'string' && parsed.revision !== '' ? parsed.revision : undefined };
+  } catch {
+    return { containers: [], revision: undefined };
+  }
+}
 
 /**
- * A pod with an Envoy sidecar: a container, or a native sidecar (an init container with
- * restartPolicy Always, Istio's default since 1.27), named istio-proxy. ztunnel's own pods
- * are skipped, as Istio's migration assistant skips them.
+ * ztunnel's own pods, by istio-cni's rule (cni/pkg/util/podutil.go, IsZtunnelPod): in the Istio
+ * system namespace and labelled app=ztunnel. The real ztunnel chart names its container
+ * istio-proxy, so without this every ztunnel pod would look like a sidecar.
  */
-export function sidecarFacts(pod: V1Pod): SidecarPodFacts | undefined {
-  if (pod.metadata?.labels?.['app'] === 'ztunnel') return undefined;
+export function isZtunnelPod(pod: V1Pod, istioNamespace: string): boolean {
+  return pod.metadata?.namespace === istioNamespace && pod.metadata?.labels?.['app'] === 'ztunnel';
+}
+
+/**
+ * A pod with a sidecar, as istio-cni tells one (cni/pkg/util/podutil.go, podHasSidecar: the
+ * `sidecar.istio.io/status` annotation; such a pod is left out of ambient), or a container or
+ * native sidecar (an init container with restartPolicy Always, Istio's default since 1.27)
+ * named istio-proxy. ztunnel's own pods are not sidecars.
+ */
+export function sidecarFacts(pod: V1Pod, istioNamespace: string): SidecarPodFacts | undefined {
+  if (isZtunnelPod(pod, istioNamespace)) return undefined;
+  const annotation = pod.metadata?.annotations?.[SIDECAR_STATUS];
+  const status = injectionStatus(annotation);
+  const names = new Set([SIDECAR_CONTAINER, ...status.containers]);
   const all: V1Container[] = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
-  const proxy = all.find((c) => c.name === SIDECAR_CONTAINER);
-  if (!proxy) return undefined;
-  const hbone = (proxy.env ?? []).some((e) => e.name === HBONE_ENV && e.value !== 'false');
-  return { namespace: pod.metadata?.namespace ?? '', name: pod.metadata?.name ?? '', hbone };
+  const proxy = all.find((c) => c.name === SIDECAR_CONTAINER) ?? all.find((c) => names.has(c.name));
+  if (!proxy && annotation === undefined) return undefined;
+  const hbone = (proxy?.env ?? []).some((e) => e.name === HBONE_ENV && e.value !== 'false');
+  return { namespace: pod.metadata?.namespace ?? '', name: pod.metadata?.name ?? '', proxy: proxy !== undefined, hbone, revision: status.revision };
 }
 
 /** Lease times arrive as Dates or strings depending on the client path; facts carry ISO strings. */

@@ -1,8 +1,9 @@
-import type { V1Pod } from '@kubernetes/client-node';
-import { servedKey, type DaemonSetFacts, type MeshFacts, type MeshQuery, type ServedKind } from '../mesh/cluster-facts.js';
+import type { V1MutatingWebhookConfiguration, V1Pod } from '@kubernetes/client-node';
+import type { KubeObject } from '../domain/kube-object.js';
+import { servedKey, type DaemonSetFacts, type MeshFacts, type MeshQuery, type ServedKind, type WebhookConfigurationFacts } from '../mesh/cluster-facts.js';
 import type { KubeClient } from './client.js';
 import { orUndefined, site } from './errors.js';
-import { agentPodFacts, daemonSetFacts, leaseFacts, namespaceFacts, sidecarFacts } from './facts-map.js';
+import { agentPodFacts, daemonSetFacts, leaseFacts, namespaceFacts, sidecarFacts, webhookConfigurationFacts } from './facts-map.js';
 
 /** istio-cni's DaemonSet label in Istio's chart (manifests/charts/istio-cni). */
 const CNI_SELECTOR = 'k8s-app=istio-cni-node';
@@ -12,16 +13,19 @@ const PAGE = 500;
 
 /**
  * The reads only preflight makes, all at once: every namespace, the CNI agent wherever it
- * lives, the node agents' pods, every pod with a sidecar, which Gateway API kinds are served,
- * and the run lock (read, not taken).
+ * lives, the node agents' pods, every pod with a sidecar, the MutatingWebhookConfigurations
+ * and the stable Deployments (which sidecar injectors the canary's pods would meet), which
+ * Gateway API kinds are served, and the run lock (read, not taken).
  */
 export async function readMeshFacts(client: KubeClient, query: MeshQuery, signal: AbortSignal): Promise<MeshFacts> {
-  const [namespaces, cni, ztunnelPods, cniPods, sidecars, served, lease] = await Promise.all([
+  const [namespaces, cni, ztunnelPods, cniPods, sidecars, mutatingWebhooks, stableDeployments, served, lease] = await Promise.all([
     client.call(site('list', 'Namespace'), signal, () => client.core.listNamespace()),
     cniDaemonSet(client, signal),
     client.call(site('list', 'Pod', query.istioNamespace), signal, () => client.core.listNamespacedPod({ namespace: query.istioNamespace, labelSelector: 'app=ztunnel' })),
     client.call(site('list', 'Pod'), signal, () => client.core.listPodForAllNamespaces({ labelSelector: CNI_SELECTOR })),
-    sidecarPods(client, signal),
+    sidecarPods(client, query.istioNamespace, signal),
+    webhookConfigurations(client, signal),
+    deployments(client, query.stableNamespace, signal),
     servedKinds(client, query.served, signal),
     orUndefined(client.call(site('get', 'Lease', query.lease.namespace, query.lease.name), signal, () => client.coordination.readNamespacedLease(query.lease))),
   ]);
@@ -31,9 +35,25 @@ export async function readMeshFacts(client: KubeClient, query: MeshQuery, signal
     cniConfig: cni ? await cniConfig(client, cni.namespace, signal) : undefined,
     agentPods: [...ztunnelPods.items, ...cniPods.items].map(agentPodFacts),
     sidecars,
+    mutatingWebhooks,
+    stableDeployments,
     served,
     lease: lease ? leaseFacts(lease) : undefined,
   };
+}
+
+const ADMISSION_V1 = 'admissionregistration.k8s.io/v1';
+
+async function webhookConfigurations(client: KubeClient, signal: AbortSignal): Promise<WebhookConfigurationFacts[]> {
+  const s = site('list', 'MutatingWebhookConfiguration', undefined, undefined, ADMISSION_V1);
+  const list = await client.call(s, signal, () => client.objects.list(ADMISSION_V1, 'MutatingWebhookConfiguration'));
+  return list.items.map((item) => webhookConfigurationFacts(item as V1MutatingWebhookConfiguration));
+}
+
+/** Read as the copy reads them (src/kube/workloads.ts, cloneNamespace): the generic list, kind set on each item. */
+async function deployments(client: KubeClient, namespace: string, signal: AbortSignal): Promise<KubeObject[]> {
+  const list = await client.call(site('list', 'Deployment', namespace, undefined, 'apps/v1'), signal, () => client.objects.list('apps/v1', 'Deployment', namespace));
+  return list.items.map((item) => ({ ...(item as unknown as KubeObject), apiVersion: 'apps/v1', kind: 'Deployment' }));
 }
 
 async function cniDaemonSet(client: KubeClient, signal: AbortSignal): Promise<DaemonSetFacts | undefined> {
@@ -53,12 +73,12 @@ async function cniConfig(client: KubeClient, namespace: string, signal: AbortSig
   }
 }
 
-async function sidecarPods(client: KubeClient, signal: AbortSignal) {
+async function sidecarPods(client: KubeClient, istioNamespace: string, signal: AbortSignal) {
   const found = [];
   let token: string | undefined;
   do {
     const page = await client.call(site('list', 'Pod'), signal, () => client.core.listPodForAllNamespaces({ limit: PAGE, _continue: token }));
-    found.push(...page.items.map((p: V1Pod) => sidecarFacts(p)).filter((s) => s !== undefined));
+    found.push(...page.items.map((p: V1Pod) => sidecarFacts(p, istioNamespace)).filter((s) => s !== undefined));
     token = page.metadata?._continue || undefined;
   } while (token);
   return found;

@@ -1,7 +1,10 @@
 import type { KubeObject } from '../domain/kube-object.js';
-import type { PodPlacement, NodeTaint } from '../plan/manifests.js';
+import type { CloneOptions } from '../plan/clone.js';
+import type { NodeTaint } from '../plan/manifests.js';
 import type { ClusterFacts, InspectQuery, MeshFacts, MeshQuery } from '../mesh/cluster-facts.js';
 import type { AccessFacts, AccessRequirement } from '../mesh/access.js';
+
+export type { CloneOptions };
 
 /**
  * The Kubernetes operations the orchestrator needs, one narrow interface per concern.
@@ -41,14 +44,6 @@ export interface NodeOps {
    * until they are gone. Pods outside the mesh stay: a ztunnel swap does not touch them.
    */
   drain(node: string, timeoutMs: number, signal: AbortSignal): Promise<DrainReport>;
-}
-
-export interface CloneOptions {
-  readonly placement: PodPlacement;
-  /** Labels for every copied object (ownership, run). */
-  readonly labels: Readonly<Record<string, string>>;
-  /** Replaces `istio.io/rev` on copied pod templates. */
-  readonly revision: string;
 }
 
 export interface CloneReport {

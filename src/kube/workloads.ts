@@ -5,7 +5,7 @@ import { describeObject, type KubeObject } from '../domain/kube-object.js';
 import { isOwned, MANAGED_BY, MANAGER, REV } from '../mesh/labels.js';
 import { GATEWAY_API_GROUP } from '../gateway-api/types.js';
 import { FIELD_MANAGER, type KubeClient } from './client.js';
-import { CLONED_KINDS, cloneObject, shouldCopy } from './clone.js';
+import { CLONED_KINDS, cloneObject, shouldCopy } from '../plan/clone.js';
 import { orUndefined, site } from './errors.js';
 import { done, notYet, pollUntil, PollTimeout, type Clock } from './poll.js';
 import type { CloneOptions, CloneReport, WorkloadOps } from './ports.js';

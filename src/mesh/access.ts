@@ -15,6 +15,8 @@ export interface AccessRequirement {
   readonly group: string;
   readonly resource: string;
   readonly subresource?: string | undefined;
+  /** One object by name (RBAC resourceNames); undefined: any. */
+  readonly name?: string | undefined;
   /** Undefined: cluster-wide (cluster-scoped kinds, or every namespace). */
   readonly namespace?: string | undefined;
   /** Which part of the run needs it, for the message. */
@@ -40,9 +42,17 @@ const GATEWAY = 'gateway.networking.k8s.io';
 const RBAC = 'rbac.authorization.k8s.io';
 const ADMISSION = 'admissionregistration.k8s.io';
 
-type Grant = [verbs: string, group: string, resource: string, namespace: string | undefined, why: string];
+type Grant = [verbs: string, group: string, resource: string, namespace: string | undefined, why: string, name?: string];
 
-/** Kinds the istiod chart renders in its namespace (Deployment, Service, PDB, HPA, RBAC, ConfigMaps). */
+/**
+ * Kinds the istiod chart renders in its namespace with the run's values (release-1.30/1.31,
+ * `helm template` with the plan's arguments, with and without revisionTags={default}):
+ * Deployment, Services (istiod-<rev>, istiod-revision-tag-default), ServiceAccount, three
+ * ConfigMaps, Role and RoleBinding, HorizontalPodAutoscaler (autoscaleEnabled is the default);
+ * the ztunnel chart: DaemonSet and ServiceAccount. A PodDisruptionBudget is rendered only when
+ * replicaCount or autoscaleMin is above 1 (templates/poddisruptionbudget.yaml), which a values
+ * file under revisions/ may set, and helm deletes it again when the value goes back.
+ */
 const ISTIOD_NAMESPACED: ReadonlyArray<[string, string]> = [
   [APPS, 'deployments'],
   [CORE, 'services'],
@@ -54,7 +64,13 @@ const ISTIOD_NAMESPACED: ReadonlyArray<[string, string]> = [
   ['autoscaling', 'horizontalpodautoscalers'],
 ];
 
-/** Cluster-scoped kinds of the istiod chart (its ClusterRoles and webhooks). */
+/**
+ * Cluster-scoped kinds of the istiod chart: three ClusterRoles and their bindings, the
+ * injector's MutatingWebhookConfiguration (and the tag's, at promote), the validator's
+ * ValidatingWebhookConfiguration. (A ValidatingAdmissionPolicy only with
+ * experimental.stableValidationPolicy, NetworkPolicies only with global.networkPolicy.enabled,
+ * and the ztunnel chart's ClusterRole only on platform openshift: see examples/rbac-chart-options.yaml.)
+ */
 const ISTIOD_CLUSTER: ReadonlyArray<[string, string]> = [
   [RBAC, 'clusterroles'],
   [RBAC, 'clusterrolebindings'],
@@ -62,14 +78,45 @@ const ISTIOD_CLUSTER: ReadonlyArray<[string, string]> = [
   [ADMISSION, 'validatingwebhookconfigurations'],
 ];
 
+/**
+ * The roles the target's istiod chart creates, by the names its templates give them
+ * (templates/clusterrole.yaml, reader-clusterrole.yaml: `<name>-<rev>-<release namespace>`;
+ * role.yaml: `istiod-<rev>`), each bound to istiod's ServiceAccount by a binding of the same name.
+ */
+export function chartRoles(revision: string, namespace: string): { clusterRoles: string[]; roles: string[] } {
+  return {
+    clusterRoles: ['istiod-clusterrole', 'istiod-gateway-controller', 'istio-reader-clusterrole'].map((n) => `${n}-${revision}-${namespace}`),
+    roles: [`istiod-${revision}`],
+  };
+}
+
+/**
+ * Kubernetes lets a user create or change a role only with rules it holds itself, or with
+ * `escalate` on that role, and bind a role only with its rules or with `bind` on it (RBAC
+ * privilege-escalation prevention). Holding every rule istiod's roles grant (cluster-admin
+ * does) is the other way, but checking that would take the rendered roles rule by rule:
+ * preflight asks for the two verbs, one access review each, and its fix names the alternative.
+ */
+function escalationGrants(revision: string, istio: string): Grant[] {
+  const why = 'helm: create and bind the RBAC roles of the istiod chart (escalate/bind, or hold every rule they grant)';
+  const { clusterRoles, roles } = chartRoles(revision, istio);
+  return [
+    ...clusterRoles.map((name): Grant => ['escalate,bind', RBAC, 'clusterroles', undefined, why, name]),
+    ...roles.map((name): Grant => ['escalate,bind', RBAC, 'roles', istio, why, name]),
+  ];
+}
+
 /** What helm needs: its release Secrets, the charts' objects (3-way merge: get, create, patch, delete), and --wait. */
-function helmGrants(istio: string): Grant[] {
+function helmGrants(c: RunConfig): Grant[] {
+  const istio = c.istio.namespace;
   const why = 'helm install/upgrade/uninstall of istiod and ztunnel';
   return [
     ['get,list,create,update,delete', CORE, 'secrets', istio, 'helm release records (storage driver: Secret)'],
     ['get,create,patch,delete', APPS, 'daemonsets', istio, why],
     ...ISTIOD_NAMESPACED.map(([group, resource]): Grant => ['get,create,patch,delete', group, resource, istio, why]),
     ...ISTIOD_CLUSTER.map(([group, resource]): Grant => ['get,create,patch,delete', group, resource, undefined, why]),
+    ...escalationGrants(c.to.name, istio),
+    // helm --wait reads each object back (get) and, for a Deployment, lists its ReplicaSets (pkg/kube/ready.go).
     ['list', CORE, 'pods', istio, 'helm --wait'],
     ['list', APPS, 'replicasets', istio, 'helm --wait'],
   ];
@@ -84,6 +131,8 @@ function preflightGrants(c: RunConfig): Grant[] {
     ['list', CORE, 'pods', undefined, 'preflight (sidecars and node agents) and drain'],
     ['list', APPS, 'daemonsets', undefined, 'preflight (istio-cni, in any namespace)'],
     ['list', APPS, 'deployments', c.istio.namespace, why],
+    ['list', APPS, 'deployments', c.app.stableNamespace, 'preflight (the pods the copy would create) and the copy'],
+    ['list', ADMISSION, 'mutatingwebhookconfigurations', undefined, 'preflight (which sidecar injectors would select the canary)'],
     ['list,get', 'apiextensions.k8s.io', 'customresourcedefinitions', undefined, why],
     ['get', CORE, 'configmaps', c.istio.namespace, 'preflight (istio-cni-config)'],
   ];
@@ -107,7 +156,7 @@ function runGrants(c: RunConfig): Grant[] {
     ['create,patch,list', APPS, 'deployments', canary, 'apply the canary workloads and wait for them'],
     ['list', CORE, 'pods', canary, 'wait for the canary workloads'],
     ['get', APPS, 'daemonsets', c.istio.namespace, 'wait for the canary ztunnel'],
-    ['create,patch', GATEWAY, 'referencegrants', stable, 'let the route reach the canary namespace'],
+    ['create,patch', GATEWAY, 'referencegrants', canary, 'let the route reach the canary namespace'],
     ['get,patch', GATEWAY, 'httproutes', c.route.namespace, 'shift traffic'],
     ['get,patch', GATEWAY, 'gateways', c.gateway.namespace, 'label the Gateway with the new revision'],
     ['get,list,create,update', CORE, 'configmaps', state, 'the run record'],
@@ -118,18 +167,23 @@ function runGrants(c: RunConfig): Grant[] {
 /** Every permission a run needs, each (verb, resource, namespace) once. */
 export function requiredAccess(c: RunConfig): AccessRequirement[] {
   const out = new Map<string, AccessRequirement>();
-  for (const [verbs, group, full, namespace, why] of [...preflightGrants(c), ...runGrants(c), ...helmGrants(c.istio.namespace)]) {
+  for (const [verbs, group, full, namespace, why, name] of [...preflightGrants(c), ...runGrants(c), ...helmGrants(c)]) {
     const [resource, subresource] = full.split('/') as [string, string | undefined];
     for (const verb of verbs.split(',')) {
-      const key = accessKey({ verb, group, resource, subresource, namespace });
-      if (!out.has(key)) out.set(key, { verb, group, resource, subresource, namespace, why });
+      const key = accessKey({ verb, group, resource, subresource, namespace, name });
+      if (!out.has(key)) out.set(key, { verb, group, resource, subresource, name, namespace, why });
     }
   }
   return [...out.values()];
 }
 
-export function accessKey(r: Pick<AccessRequirement, 'verb' | 'group' | 'resource' | 'subresource' | 'namespace'>): string {
-  return `${r.verb} ${resourceName(r)}${r.namespace ? ` -n ${r.namespace}` : ''}`;
+export function accessKey(r: Pick<AccessRequirement, 'verb' | 'group' | 'resource' | 'subresource' | 'namespace' | 'name'>): string {
+  return `${r.verb} ${namedResource(r)}${r.namespace ? ` -n ${r.namespace}` : ''}`;
+}
+
+/** `clusterroles.rbac.authorization.k8s.io/istiod-clusterrole-1-30-3-istio-system`: as `kubectl auth can-i` takes one object. */
+export function namedResource(r: Pick<AccessRequirement, 'group' | 'resource' | 'subresource' | 'name'>): string {
+  return `${resourceName(r)}${r.name ? `/${r.name}` : ''}`;
 }
 
 /** `deployments.apps`, `pods/eviction`: how RBAC and `kubectl auth can-i` name a resource. */

@@ -60,12 +60,61 @@ export interface AgentPodFacts {
   readonly daemonSet: string | undefined;
 }
 
-/** A pod running an Envoy sidecar (a container or native sidecar named istio-proxy). */
+/**
+ * A pod with a sidecar: its `sidecar.istio.io/status` annotation (what istio-cni looks at) or a
+ * container named istio-proxy. Either way istio-cni leaves it out of ambient.
+ */
 export interface SidecarPodFacts {
   readonly namespace: string;
   readonly name: string;
-  /** Its istio-proxy carries ISTIO_META_ENABLE_HBONE, so it can talk to ambient pods over HBONE. */
+  /** It runs the proxy container (istio-proxy, or the one the status annotation names). */
+  readonly proxy: boolean;
+  /** That proxy carries ISTIO_META_ENABLE_HBONE, so it can talk to ambient pods over HBONE. */
   readonly hbone: boolean;
+  /** The injector's revision, from the status annotation, when it says. */
+  readonly revision: string | undefined;
+}
+
+/** metav1.LabelSelectorRequirement: the operators a label selector (not a node selector) has. */
+export interface LabelSelectorRequirement {
+  readonly key: string;
+  readonly operator: string;
+  readonly values?: readonly string[] | undefined;
+}
+
+/** metav1.LabelSelector: every matchLabels pair and every requirement must hold. */
+export interface LabelSelector {
+  readonly matchLabels?: Readonly<Record<string, string>> | undefined;
+  readonly matchExpressions?: readonly LabelSelectorRequirement[] | undefined;
+}
+
+/** admissionregistration.k8s.io/v1 RuleWithOperations. */
+export interface WebhookRule {
+  readonly operations: readonly string[];
+  readonly apiGroups: readonly string[];
+  readonly apiVersions: readonly string[];
+  readonly resources: readonly string[];
+  readonly scope: string | undefined;
+}
+
+/** One webhook of a MutatingWebhookConfiguration, as the apiserver decides whether to call it. */
+export interface MutatingWebhookFacts {
+  readonly name: string;
+  readonly service: { readonly namespace: string; readonly name: string; readonly path: string | undefined } | undefined;
+  readonly url: string | undefined;
+  readonly rules: readonly WebhookRule[];
+  readonly matchPolicy: string | undefined;
+  readonly failurePolicy: string | undefined;
+  readonly namespaceSelector: LabelSelector | undefined;
+  readonly objectSelector: LabelSelector | undefined;
+  /** Names of its matchConditions (CEL, evaluated by the apiserver after the selectors). */
+  readonly matchConditions: readonly string[];
+}
+
+export interface WebhookConfigurationFacts {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly webhooks: readonly MutatingWebhookFacts[];
 }
 
 /** The run lock as stored (coordination.k8s.io Lease); read, never taken, by preflight. */
@@ -125,8 +174,12 @@ export interface MeshFacts {
   readonly cniConfig: Readonly<Record<string, string>> | undefined;
   /** Pods of the ztunnel and istio-cni DaemonSets. */
   readonly agentPods: readonly AgentPodFacts[];
-  /** Pods anywhere in the cluster that run an istio-proxy sidecar. */
+  /** Pods anywhere in the cluster with a sidecar (ztunnel's own pods are not). */
   readonly sidecars: readonly SidecarPodFacts[];
+  /** Every MutatingWebhookConfiguration: which sidecar injectors would select the canary's pods. */
+  readonly mutatingWebhooks: readonly WebhookConfigurationFacts[];
+  /** The stable namespace's Deployments as the copy reads them, to build the canary pods it would create. */
+  readonly stableDeployments: readonly KubeObject[];
   /** The probed CRD versions the apiserver serves, as `crd/version` (see servedKey). */
   readonly served: readonly string[];
   readonly lease: LeaseFacts | undefined;
@@ -141,6 +194,8 @@ export interface InspectQuery {
 
 export interface MeshQuery {
   readonly istioNamespace: string;
+  /** Whose Deployments the canary copies. */
+  readonly stableNamespace: string;
   /** The run lock, read without taking it. */
   readonly lease: { readonly namespace: string; readonly name: string };
   /** CRD versions the run depends on. */

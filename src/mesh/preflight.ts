@@ -3,15 +3,16 @@ import { inPhaseOrder, type CheckResult } from './checks.js';
 import type { NodeChoice } from './node-selection.js';
 import { accessCheck, reachable } from './preflight/access.js';
 import { cniAmbient, cniReady, gatewayApi, istioCrds, istiodAmbient, ztunnelPresent } from './preflight/ambient.js';
+import { canaryInjectionCheck, stableSidecars } from './preflight/canary-injection.js';
 import { chooseNodes, type PreflightInput } from './preflight/input.js';
 import { canaryNamespace, canaryReleases } from './preflight/ownership.js';
 import { stableZtunnelPinned } from './preflight/pinning.js';
 import { mixedNamespaces, sidecarsHbone } from './preflight/sidecars.js';
-import { helmCheck, chartsCheck } from './preflight/tools.js';
+import { helmCheck, chartsCheck, chartsRender } from './preflight/tools.js';
 import { canaryNodes, gateway, gatewayAddress, lock, route, routeExists, routeResolved, stableNamespace } from './preflight/topology.js';
 import { fromInstalled, kubernetesVersion, stableZtunnelReady, targetValues, versionGap } from './preflight/versions.js';
 
-export type { ChartProbe, PreflightInput, Probe, ToolFacts } from './preflight/input.js';
+export type { ChartProbe, PreflightInput, Probe, RenderProbe, ToolFacts } from './preflight/input.js';
 export { chooseNodes, stableIstiod, stableZtunnel } from './preflight/input.js';
 
 type Check = (input: PreflightInput) => CheckResult | undefined;
@@ -22,6 +23,7 @@ const ALWAYS: readonly Check[] = [
   (i) => accessCheck(i.access),
   helmCheck,
   chartsCheck,
+  chartsRender,
   targetValues,
   versionGap,
   kubernetesVersion,
@@ -38,7 +40,18 @@ const ALWAYS: readonly Check[] = [
 ];
 
 /** Checks about the stable revision and its workloads, which promote removes on purpose. */
-const BEFORE_PROMOTE: readonly Check[] = [fromInstalled, stableZtunnelReady, istiodAmbient, sidecarsHbone, mixedNamespaces, stableNamespace, route, routeResolved];
+const BEFORE_PROMOTE: readonly Check[] = [
+  fromInstalled,
+  stableZtunnelReady,
+  istiodAmbient,
+  sidecarsHbone,
+  mixedNamespaces,
+  canaryInjectionCheck,
+  stableSidecars,
+  stableNamespace,
+  route,
+  routeResolved,
+];
 
 /**
  * Every check a run makes before changing anything, pure over what was read (cluster facts,

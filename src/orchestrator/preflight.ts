@@ -1,6 +1,6 @@
 import type { RunConfig } from '../config/types.js';
 import { InputError, LockedError } from '../domain/errors.js';
-import { formatInvocation } from '../domain/helm-invocation.js';
+import { formatInvocation, type HelmInvocation } from '../domain/helm-invocation.js';
 import type { RunRecord } from '../domain/run-record.js';
 import { requiredAccess, type AccessFacts } from '../mesh/access.js';
 import { CHARTS } from '../mesh/charts.js';
@@ -8,10 +8,10 @@ import type { CheckResult } from '../mesh/checks.js';
 import { failures, inPhaseOrder } from '../mesh/checks.js';
 import type { ClusterFacts, InspectQuery, MeshFacts, MeshQuery } from '../mesh/cluster-facts.js';
 import { gatewayUrl } from '../mesh/gateway-url.js';
-import { preflightChecks, type ChartProbe, type Probe, type ToolFacts } from '../mesh/preflight.js';
+import { preflightChecks, type ChartProbe, type Probe, type RenderProbe, type ToolFacts } from '../mesh/preflight.js';
 import { accessCheck, reachable, unreachable, unreadable } from '../mesh/preflight/access.js';
 import { GATEWAY_API_KINDS } from '../mesh/preflight/ambient.js';
-import { chartsCheck, helmCheck, showChartInvocation } from '../mesh/preflight/tools.js';
+import { chartsCheck, chartsRender, helmCheck, renderInvocation, showChartInvocation, valuesFileOf } from '../mesh/preflight/tools.js';
 import { LOCK_LEASE } from '../mesh/preflight/topology.js';
 import type { Plan } from '../plan/build.js';
 import type { Ports, Reporter } from './context.js';
@@ -44,7 +44,7 @@ export function inspectQuery(config: RunConfig): InspectQuery {
 }
 
 export function meshQuery(config: RunConfig): MeshQuery {
-  return { istioNamespace: config.istio.namespace, lease: { namespace: config.state.namespace, name: LOCK_LEASE }, served: GATEWAY_API_KINDS };
+  return { istioNamespace: config.istio.namespace, stableNamespace: config.app.stableNamespace, lease: { namespace: config.state.namespace, name: LOCK_LEASE }, served: GATEWAY_API_KINDS };
 }
 
 export const ICON = { pass: 'ok  ', warn: 'warn', fail: 'FAIL' } as const;
@@ -65,8 +65,13 @@ function probeOf<T>(a: Attempt<T>, detail: (v: T) => string): Probe {
   return a.ok ? { ok: true, detail: detail(a.value) } : { ok: false, message: a.error.message, fix: a.error.fix };
 }
 
-/** `helm version`, then `helm show chart` for each chart the run installs, with the plan's chart arguments. */
-async function toolFacts(config: RunConfig, ports: Ports, signal: AbortSignal): Promise<ToolFacts> {
+/**
+ * `helm version`, then `helm show chart` for each chart the run installs, with the plan's chart
+ * arguments; once both are found, `helm template` of the installs themselves (the istiod one
+ * as promote makes it, when it adds the default tag), so a chart refusing the run's values is
+ * found before anything changes.
+ */
+async function toolFacts(config: RunConfig, plan: Plan, ports: Ports, signal: AbortSignal): Promise<ToolFacts> {
   const helm = probeOf(await attempt(signal, () => ports.helm.version(signal)), (v) => v);
   if (!helm.ok) return { helm, charts: [] };
   const charts = await Promise.all(
@@ -76,7 +81,17 @@ async function toolFacts(config: RunConfig, ports: Ports, signal: AbortSignal): 
       return { chart, command: formatInvocation(invocation), probe: probeOf(shown, (r) => r.stdout.split('\n').find((l) => l.startsWith('version:')) ?? 'found') };
     }),
   );
-  return { helm, charts };
+  if (!charts.every((c) => c.probe.ok)) return { helm, charts };
+  const installs: [string, HelmInvocation][] = [[CHARTS.istiod, plan.helm.defaultTag ?? plan.helm.controlPlane], [CHARTS.ztunnel, plan.helm.dataPlane]];
+  const renders = await Promise.all(
+    installs.map(async ([chart, install]): Promise<RenderProbe> => {
+      const invocation = renderInvocation(install);
+      const rendered = await attempt(signal, () => ports.helm.run(invocation, signal));
+      const manifest = rendered.ok ? rendered.value.stdout : undefined;
+      return { chart, command: formatInvocation(invocation), valuesFile: valuesFileOf(install), manifest, probe: probeOf(rendered, () => 'rendered') };
+    }),
+  );
+  return { helm, charts, renders };
 }
 
 /** Resumed runs keep their canary nodes, whatever --canary-nodes says now. */
@@ -94,7 +109,7 @@ export async function checkCluster(config: RunConfig, plan: Plan, ports: Ports, 
   const none = { facts: undefined, mesh: undefined, canaryNodes: [], gatewayUrl: '', helm: undefined };
   const access = await attempt(signal, () => ports.reader.reviewAccess(requiredAccess(config), signal));
   if (!access.ok) return { ...none, results: [unreachable(access.error.message, access.error.fix)] };
-  const [read, tools] = await Promise.all([attempt(signal, () => readCluster(config, ports, signal)), toolFacts(config, ports, signal)]);
+  const [read, tools] = await Promise.all([attempt(signal, () => readCluster(config, ports, signal)), toolFacts(config, plan, ports, signal)]);
   const helm = tools.helm.ok ? tools.helm.detail : undefined;
   if (!read.ok) return { ...none, helm, results: unreadableResults(config, access.value, tools, read.error) };
   const { facts, mesh } = read.value;
@@ -110,7 +125,7 @@ async function readCluster(config: RunConfig, ports: Ports, signal: AbortSignal)
 }
 
 function unreadableResults(config: RunConfig, access: AccessFacts, tools: ToolFacts, error: Error & { fix?: string | undefined }): CheckResult[] {
-  const toolChecks = [helmCheck({ config, tools }), chartsCheck({ config, tools })].filter((r): r is CheckResult => r !== undefined);
+  const toolChecks = [helmCheck({ config, tools }), chartsCheck({ config, tools }), chartsRender({ config, tools })].filter((r): r is CheckResult => r !== undefined);
   return inPhaseOrder([reachable(access, undefined), accessCheck(access), unreadable(error.message, error.fix), ...toolChecks]);
 }
 

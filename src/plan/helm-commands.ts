@@ -37,7 +37,12 @@ function invocation(config: RunConfig, release: string, args: string[]): HelmInv
   return { bin: config.istio.helmBinary, args, release, namespace: config.istio.namespace, mutates: true };
 }
 
-/** istiod-<rev>: its own revision, ambient, trusting only the canary's ztunnel name. */
+/**
+ * istiod-<rev>: its own revision, ambient, trusting only the canary's ztunnel name. Istio's chart
+ * puts istiod's ServiceAccount, Role and RoleBinding, its validating webhook's Service and its
+ * cluster role subjects in `global.istioNamespace` (default istio-system), not in the release
+ * namespace, so the run's Istio namespace is passed too.
+ */
 export function controlPlaneInstall(config: RunConfig, files: ValuesFiles, extra: readonly string[] = []): HelmInvocation {
   const rev = config.to.name;
   const release = istiodRelease(rev);
@@ -47,6 +52,8 @@ export function controlPlaneInstall(config: RunConfig, files: ValuesFiles, extra
     `revision=${rev}`,
     '--set',
     'profile=ambient',
+    '--set-string',
+    `global.istioNamespace=${config.istio.namespace}`,
     '--set-string',
     `trustedZtunnelName=${ztunnelRelease(rev)}`,
     '--set-string',
@@ -60,7 +67,11 @@ export function defaultTagInstall(config: RunConfig, files: ValuesFiles): HelmIn
   return controlPlaneInstall(config, files, ['--set', 'revisionTags={default}']);
 }
 
-/** ztunnel-<rev>: a second DaemonSet under its own name, only on nodes labelled for it. */
+/**
+ * ztunnel-<rev>: a second DaemonSet under its own name, only on nodes labelled for it. Its chart
+ * names its istiod (CA_ADDRESS, XDS_ADDRESS: istiod-<rev>.<istioNamespace>.svc:15012) by the
+ * `istioNamespace` value (default istio-system), not by the release namespace.
+ */
 export function dataPlaneInstall(config: RunConfig, files: ValuesFiles): HelmInvocation {
   const rev = config.to.name;
   const release = ztunnelRelease(rev);
@@ -68,6 +79,8 @@ export function dataPlaneInstall(config: RunConfig, files: ValuesFiles): HelmInv
     ...installArgs(config, release, CHARTS.ztunnel, files.dataPlane),
     '--set-string',
     `revision=${rev}`,
+    '--set-string',
+    `istioNamespace=${config.istio.namespace}`,
     '--set-string',
     `resourceName=${release}`,
     '--set-string',

@@ -1,6 +1,7 @@
 import type { RunConfig } from '../config/types.js';
 import type { KubeObject } from '../domain/kube-object.js';
-import { DATAPLANE_MODE, OWNED, REV, RUN_LABEL } from '../mesh/labels.js';
+import { DATAPLANE_MODE, OWNED, RUN_LABEL } from '../mesh/labels.js';
+import type { CloneOptions } from './clone.js';
 import { GATEWAY_API_GROUP } from '../gateway-api/types.js';
 
 /** Where canary pods must run: on canary nodes (their ztunnel), tolerating the canary taint. */
@@ -36,13 +37,24 @@ export function canaryPlacement(config: RunConfig): PodPlacement {
   };
 }
 
+/** How the stable workloads are copied: the workloads phase and preflight's injection check use the same. */
+export function cloneOptions(config: RunConfig): CloneOptions {
+  return { placement: canaryPlacement(config), labels: ownedLabels(config) };
+}
+
+/**
+ * Enrolled in ambient, and without `istio.io/rev`: on a namespace that label selects the
+ * revision's sidecar injector (istiod chart, templates/mutatingwebhook.yaml, `rev.namespace`),
+ * and a pod with a sidecar is left out of ambient. The canary ztunnel is the node's, so the
+ * revision has nothing to select here (ISTIO-FACTS "istio.io/rev and sidecar injection").
+ */
 export function canaryNamespace(config: RunConfig): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: {
       name: config.app.canaryNamespace,
-      labels: { ...ownedLabels(config), [DATAPLANE_MODE]: 'ambient', [REV]: config.to.name },
+      labels: { ...ownedLabels(config), [DATAPLANE_MODE]: 'ambient' },
     },
   };
 }

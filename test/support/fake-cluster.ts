@@ -109,6 +109,8 @@ export class FakeCluster {
       cniConfig: { AMBIENT_ENABLED: 'true' },
       agentPods: [cni, ...this.ztunnels(query.istioNamespace)].flatMap(podsOf),
       sidecars: [],
+      mutatingWebhooks: [],
+      stableDeployments: [],
       served: query.served.map(servedKey),
       lease: this.lease ? { namespace: query.lease.namespace, name: query.lease.name, holder: this.lease.holder, acquiredAt: this.lease.since, renewedAt: this.lease.since, durationSeconds: 30 } : undefined,
     };

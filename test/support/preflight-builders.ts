@@ -1,3 +1,4 @@
+import type { KubeObject } from '../../src/domain/kube-object.js';
 import type { Phase } from '../../src/domain/phase.js';
 import { requiredAccess } from '../../src/mesh/access.js';
 import type { CheckResult } from '../../src/mesh/checks.js';
@@ -34,6 +35,16 @@ export function agent(ds: DaemonSetFacts, nodeName: string, ready = true): Agent
   return { namespace: ds.namespace, name: `${ds.name}-${nodeName}`, node: nodeName, ready, daemonSet: `${ds.namespace}/${ds.name}` };
 }
 
+/** A Deployment of the stable namespace as the apiserver lists it; `labels` are its pod template's. */
+export function stableDeployment(name: string, labels: Record<string, string> = { app: name }, annotations?: Record<string, string>): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'bookinfo-1-29-6', uid: `uid-${name}`, resourceVersion: '7', labels: { app: name } },
+    spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels, ...(annotations ? { annotations } : {}) }, spec: { containers: [{ name, image: `${name}:1` }] } } },
+  };
+}
+
 export interface Scenario {
   facts: ClusterFacts;
   mesh: MeshFacts;
@@ -67,18 +78,27 @@ export function healthy(values: Record<string, unknown> = {}): Scenario {
       cniConfig: { AMBIENT_ENABLED: 'true', CURRENT_AGENT_VERSION: '1.29.6' },
       agentPods: [...nodes.map((n) => agent(CNI, n.name)), agent(stable, 'node-1'), agent(stable, 'node-2')],
       sidecars: [],
+      mutatingWebhooks: [],
+      stableDeployments: [stableDeployment('productpage')],
       served: GATEWAY_API_KINDS.map(servedKey),
       lease: undefined,
     },
     input: {
       access: { context: 'prod', server: 'https://prod.example:6443', answers: requiredAccess(c).map((r) => ({ ...r, allowed: true })) },
-      tools: { helm: { ok: true, detail: 'v3.22.0+g1234567' }, charts: [istiodChart(), ztunnelChart()] },
+      tools: { helm: { ok: true, detail: 'v3.22.0+g1234567' }, charts: [istiodChart(), ztunnelChart()], renders: [render('istiod'), render('ztunnel')] },
       holder: HOLDER,
       now: NOW,
     },
   };
 }
 
+/** `helm template` of an install, as preflight runs it (the plan's arguments, `upgrade --install` made `template`). */
+export const render = (chart: string, valuesFile?: string, failure?: string) => ({
+  chart,
+  command: `helm template ${chart}-1-30-3 ${chart} --repo https://blob.istio.io/istio-release/charts --version 1.30.3${valuesFile ? ` --values ${valuesFile}` : ''}`,
+  valuesFile,
+  probe: failure ? { ok: false as const, message: failure, fix: undefined } : { ok: true as const, detail: 'rendered' },
+});
 const istiodChart = () => ({ chart: 'istiod', command: 'helm show chart istiod --repo https://blob.istio.io/istio-release/charts --version 1.30.3', probe: { ok: true as const, detail: 'version: 1.30.3' } });
 const ztunnelChart = () => ({ chart: 'ztunnel', command: 'helm show chart ztunnel --repo https://blob.istio.io/istio-release/charts --version 1.30.3', probe: { ok: true as const, detail: 'version: 1.30.3' } });
 

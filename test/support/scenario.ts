@@ -50,7 +50,7 @@ export function stableCluster(options: { stableOwned?: boolean; freeNodes?: numb
       spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', protocol: 'HTTP', port: 18080 }] },
       status: { addresses: [{ type: 'IPAddress', value: '127.0.10.1' }] },
     },
-    namespaces: { 'istio-system': {}, 'istio-ingress': {}, 'bookinfo-1-29-6': owned ? { ...OWNED, 'istio.io/rev': '1-29-6' } : { 'istio.io/rev': '1-29-6' } },
+    namespaces: { 'istio-system': {}, 'istio-ingress': {}, 'bookinfo-1-29-6': owned ? { ...OWNED, 'istio.io/dataplane-mode': 'ambient' } : { 'istio.io/dataplane-mode': 'ambient' } },
     releases: { 'istiod-1-29-6': owned, 'ztunnel-1-29-6': owned },
   });
   cluster.releases.set('ztunnel-1-29-6', { owned, args: ['nodeSelector.istio\\.io/rev=1-29-6'] });

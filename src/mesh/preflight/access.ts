@@ -1,4 +1,4 @@
-import { resourceName, type AccessAnswer, type AccessFacts } from '../access.js';
+import { namedResource, type AccessAnswer, type AccessFacts } from '../access.js';
 import { fail, pass, type CheckResult } from '../checks.js';
 import { listed } from './input.js';
 
@@ -26,7 +26,7 @@ function describeMissing(missing: readonly AccessAnswer[]): string {
   for (const a of missing) {
     const scope = a.namespace ? `in ${a.namespace}` : 'cluster-wide';
     const resources = scopes.get(scope) ?? new Map<string, string[]>();
-    resources.set(resourceName(a), [...(resources.get(resourceName(a)) ?? []), a.verb]);
+    resources.set(namedResource(a), [...(resources.get(namedResource(a)) ?? []), a.verb]);
     scopes.set(scope, resources);
   }
   return [...scopes.entries()].map(([scope, resources]) => `${scope}: ${[...resources.entries()].map(([r, verbs]) => `${verbs.join(',')} ${r}`).join(', ')}`).join('; ');
@@ -34,7 +34,7 @@ function describeMissing(missing: readonly AccessAnswer[]): string {
 
 /** A `kubectl auth can-i` line the user can run to confirm one missing permission. */
 function canI(a: AccessAnswer, context: string): string {
-  return `kubectl auth can-i ${a.verb} ${resourceName(a)}${a.namespace ? ` -n ${a.namespace}` : a.resource === 'pods' || a.resource === 'daemonsets' ? ' --all-namespaces' : ''} --context ${context}`;
+  return `kubectl auth can-i ${a.verb} ${namedResource(a)}${a.namespace ? ` -n ${a.namespace}` : a.resource === 'pods' || a.resource === 'daemonsets' ? ' --all-namespaces' : ''} --context ${context}`;
 }
 
 /**
@@ -46,10 +46,15 @@ export function accessCheck(access: AccessFacts): CheckResult {
   if (missing.length === 0) return pass('access', 'access', `the user of context "${access.context}" may do all ${access.answers.length} things the run needs`);
   const needs = [...new Set(missing.map((a) => a.why))];
   const first = missing[0] as AccessAnswer;
+  // Kubernetes' RBAC escalation check: a role may be created by a user holding all its rules,
+  // or one with `escalate` on it; a binding by one holding the role's rules, or with `bind`.
+  const escalation = missing.some((a) => a.verb === 'escalate' || a.verb === 'bind')
+    ? '; escalate/bind on the chart\'s roles are needed unless the user itself holds every rule those roles grant (cluster-admin does), which preflight cannot review rule by rule: examples/rbac.yaml grants them for the target revision\'s role names'
+    : '';
   return fail(
     'access',
     'access',
     `the user of context "${access.context}" lacks ${missing.length} permission(s): ${describeMissing(missing)} (used for: ${listed(needs, 4)})`,
-    `grant them (a ClusterRole for the cluster-wide ones, a Role in each namespace named), or use a --context that has them; confirm with \`${canI(first, access.context)}\``,
+    `grant them (a ClusterRole for the cluster-wide ones, a Role in each namespace named), or use a --context that has them; confirm with \`${canI(first, access.context)}\`${escalation}`,
   );
 }

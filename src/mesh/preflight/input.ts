@@ -16,11 +16,20 @@ export interface ChartProbe {
   readonly probe: Probe;
 }
 
+/** `helm template` of one install the run makes, with its values file, if it has one. */
+export interface RenderProbe extends ChartProbe {
+  readonly valuesFile: string | undefined;
+  /** What helm printed: the objects the install will create. */
+  readonly manifest?: string | undefined;
+}
+
 /** What the tools said: `helm version --short`, and `helm show chart` for each chart the run installs. */
 export interface ToolFacts {
   readonly helm: Probe;
   /** Empty when helm itself could not run. */
   readonly charts: readonly ChartProbe[];
+  /** `helm template` of each install with the run's values; absent when the charts were not found. */
+  readonly renders?: readonly RenderProbe[] | undefined;
 }
 
 export interface PreflightInput {

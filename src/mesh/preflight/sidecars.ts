@@ -10,9 +10,11 @@ import { listed, type PreflightInput } from './input.js';
  * listing them by namespace.
  */
 export function sidecarsHbone({ mesh, config }: PreflightInput): CheckResult {
-  const old = mesh.sidecars.filter((s) => !s.hbone);
+  // A pod marked injected but running no proxy has nothing to speak HBONE with (istio-cni still skips it: stable-sidecars).
+  const proxies = mesh.sidecars.filter((s) => s.proxy);
+  const old = proxies.filter((s) => !s.hbone);
   if (old.length === 0) {
-    const n = mesh.sidecars.length;
+    const n = proxies.length;
     return pass('sidecars-hbone', 'sidecars', n === 0 ? 'no pod runs an istio-proxy sidecar' : `all ${n} pod(s) with an istio-proxy sidecar have ISTIO_META_ENABLE_HBONE`);
   }
   const byNamespace = new Map<string, string[]>();

@@ -48,3 +48,52 @@ export function chartsCheck({ tools, config }: ToolInput): CheckResult | undefin
       : `check --chart-repo and --chart-version (${config.istio.chartVersion} must exist there); try \`${first.command}\``;
   return fail('charts', 'tools', `chart(s) ${missing.map((c) => c.chart).join(', ')} not found in ${where}: ${reason}`, fix);
 }
+
+/**
+ * The install as `helm template`: the same chart, release name, namespace, values files and
+ * --set values, rendered without a cluster (helm template takes the install's flags), so the
+ * chart's own checks run before anything changes.
+ */
+export function renderInvocation(install: HelmInvocation): HelmInvocation {
+  const args = install.args[0] === 'upgrade' && install.args[1] === '--install' ? ['template', ...install.args.slice(2)] : ['template', ...install.args];
+  return { bin: install.bin, args, release: '', namespace: '', mutates: false };
+}
+
+/** The `--values` file an install passes, if any (revisions/<version>/*.yaml). */
+export function valuesFileOf(install: HelmInvocation): string | undefined {
+  const at = install.args.indexOf('--values');
+  return at >= 0 ? install.args[at + 1] : undefined;
+}
+
+/** `helm fail`s Istio's charts make on a choice they do not ship a file for (templates/zzz_profile.yaml). */
+const CHART_CHOICE = /unknown (profile|platform|compatibility version) (\S+)/;
+const CHOICE_FILE: Readonly<Record<string, string>> = {
+  profile: 'profile-',
+  platform: 'profile-platform-',
+  'compatibility version': 'profile-compatibility-version-',
+};
+
+/**
+ * Istio's charts refuse a profile, platform or compatibility version they ship no file for
+ * (zzz_profile.yaml: `fail (cat "unknown profile" .)` over files/profile-*.yaml,
+ * profile-platform-*.yaml, profile-compatibility-version-*.yaml). The run sets profile=ambient
+ * itself; a values file under revisions/ may set `platform`, `global.platform`,
+ * `compatibilityVersion` (or, for ztunnel, `profile`): rendered here, a refusal is bad input.
+ */
+export function chartsRender({ tools }: ToolInput): CheckResult | undefined {
+  const renders = tools.renders ?? [];
+  if (renders.length === 0) return undefined;
+  const failed = renders.find((r) => !r.probe.ok);
+  if (!failed) {
+    const files = renders.flatMap((r) => (r.valuesFile ? [r.valuesFile] : []));
+    return pass('chart-values', 'tools', `charts ${renders.map((r) => r.chart).join(' and ')} render with the run's values${files.length > 0 ? ` (${files.join(', ')})` : ''}`);
+  }
+  const reason = failed.probe.ok ? '' : failed.probe.message;
+  const choice = CHART_CHOICE.exec(reason);
+  const where = failed.valuesFile ? ` in ${failed.valuesFile}` : '';
+  const fix = choice
+    ? `the ${failed.chart} chart ships no files/${CHOICE_FILE[choice[1] as string] ?? 'profile-'}${choice[2]}.yaml: correct or remove that ${choice[1]}${where} (the chart's files/ folder holds every name it knows); nothing was changed`
+    : `correct the values the chart refuses${where}; see the whole output with \`${failed.command}\``;
+  return fail('chart-values', 'tools', `the ${failed.chart} chart refuses the run's values${where}: ${reason}`, fix);
+}
+

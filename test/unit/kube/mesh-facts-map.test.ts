@@ -1,26 +1,59 @@
 import type { V1DaemonSet, V1Lease, V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { agentPodFacts, daemonSetFacts, leaseFacts, sidecarFacts } from '../../../src/kube/facts-map.js';
+import { daemonSet } from '../mesh/fixtures/load.js';
 
-const pod = (spec: V1Pod['spec'], labels: Record<string, string> = {}): V1Pod => ({ metadata: { name: 'cart-1', namespace: 'shop', labels }, spec });
+const pod = (spec: V1Pod['spec'], labels: Record<string, string> = {}, annotations?: Record<string, string>, namespace = 'shop'): V1Pod => ({ metadata: { name: 'cart-1', namespace, labels, annotations }, spec });
 const proxy = (env: { name: string; value?: string }[] = []) => ({ name: 'istio-proxy', image: 'istio/proxyv2:1.29.6', env });
+/** The annotation istiod's injector writes (pkg/kube/inject/inject.go, SidecarInjectionStatus). */
+const status = (revision: string, containers = ['istio-proxy']) => ({ 'sidecar.istio.io/status': JSON.stringify({ initContainers: ['istio-init'], containers, volumes: ['istio-envoy'], imagePullSecrets: null, revision }) });
 
 describe('sidecarFacts', () => {
   it('finds an istio-proxy container without ISTIO_META_ENABLE_HBONE', () => {
-    expect(sidecarFacts(pod({ containers: [{ name: 'app' }, proxy()] }))).toEqual({ namespace: 'shop', name: 'cart-1', hbone: false });
+    expect(sidecarFacts(pod({ containers: [{ name: 'app' }, proxy()] }), 'istio-system')).toEqual({ namespace: 'shop', name: 'cart-1', proxy: true, hbone: false, revision: undefined });
   });
 
   it('finds a native sidecar (an init container named istio-proxy) with HBONE', () => {
-    expect(sidecarFacts(pod({ containers: [{ name: 'app' }], initContainers: [{ ...proxy([{ name: 'ISTIO_META_ENABLE_HBONE', value: 'true' }]), restartPolicy: 'Always' }] }))).toMatchObject({ hbone: true });
+    expect(sidecarFacts(pod({ containers: [{ name: 'app' }], initContainers: [{ ...proxy([{ name: 'ISTIO_META_ENABLE_HBONE', value: 'true' }]), restartPolicy: 'Always' }] }), 'istio-system')).toMatchObject({ proxy: true, hbone: true });
   });
 
   it('treats ISTIO_META_ENABLE_HBONE=false as no HBONE', () => {
-    expect(sidecarFacts(pod({ containers: [proxy([{ name: 'ISTIO_META_ENABLE_HBONE', value: 'false' }])] }))?.hbone).toBe(false);
+    expect(sidecarFacts(pod({ containers: [proxy([{ name: 'ISTIO_META_ENABLE_HBONE', value: 'false' }])] }), 'istio-system')?.hbone).toBe(false);
   });
 
-  it('skips pods without a sidecar, and ztunnel (whose container is also istio-proxy)', () => {
-    expect(sidecarFacts(pod({ containers: [{ name: 'app' }] }))).toBeUndefined();
-    expect(sidecarFacts(pod({ containers: [proxy()] }, { app: 'ztunnel' }))).toBeUndefined();
+  it('takes the revision from the injector\'s status annotation, and its proxy by the name it records', () => {
+    const renamed = { ...proxy([{ name: 'ISTIO_META_ENABLE_HBONE', value: 'true' }]), name: 'envoy' };
+    expect(sidecarFacts(pod({ containers: [{ name: 'app' }, renamed] }, {}, status('1-30-4-dev', ['envoy'])), 'istio-system')).toEqual({ namespace: 'shop', name: 'cart-1', proxy: true, hbone: true, revision: '1-30-4-dev' });
+  });
+
+  it('counts a pod marked injected but running no proxy, as istio-cni does (podHasSidecar: the annotation alone)', () => {
+    expect(sidecarFacts(pod({ containers: [{ name: 'app' }] }, {}, status('1-30-4-dev')), 'istio-system')).toEqual({ namespace: 'shop', name: 'cart-1', proxy: false, hbone: false, revision: '1-30-4-dev' });
+    expect(sidecarFacts(pod({ containers: [{ name: 'app' }] }, {}, { 'sidecar.istio.io/status': 'not json' }), 'istio-system')).toMatchObject({ proxy: false, revision: undefined });
+  });
+
+  it('skips pods without a sidecar', () => {
+    expect(sidecarFacts(pod({ containers: [{ name: 'app' }] }), 'istio-system')).toBeUndefined();
+  });
+
+  describe('ztunnel, whose real chart names its container istio-proxy (fixtures/ztunnel-1.31.objects.yaml)', () => {
+    const ds = daemonSet('ztunnel-1.31.objects.yaml');
+    const template = ds.spec?.template;
+    const real = (namespace: string): V1Pod => ({ metadata: { ...template?.metadata, name: 'ztunnel-abcde', namespace }, spec: template?.spec });
+
+    it('the rendered pod runs a container named istio-proxy and carries the labels istio-cni looks at', () => {
+      expect(template?.spec?.containers.map((c) => c.name)).toEqual(['istio-proxy']);
+      expect(template?.metadata?.labels).toMatchObject({ app: 'ztunnel', 'app.kubernetes.io/name': 'ztunnel', 'sidecar.istio.io/inject': 'false', 'istio.io/dataplane-mode': 'none' });
+    });
+
+    it('is not a sidecar in the Istio namespace (istio-cni IsZtunnelPod: system namespace and app=ztunnel)', () => {
+      expect(sidecarFacts(real('istio-system'), 'istio-system')).toBeUndefined();
+      expect(sidecarFacts(real('kube-system'), 'kube-system')).toBeUndefined();
+    });
+
+    it('is one elsewhere, as Istio\'s rule says: app=ztunnel alone proves nothing', () => {
+      expect(sidecarFacts(real('shop'), 'istio-system')).toMatchObject({ namespace: 'shop', proxy: true });
+      expect(sidecarFacts(pod({ containers: [proxy()] }, { app: 'ztunnel' }), 'istio-system')).toMatchObject({ proxy: true });
+    });
   });
 });
 

@@ -2,12 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CLONED_KINDS } from '../../../src/kube/clone.js';
+import { CLONED_KINDS } from '../../../src/plan/clone.js';
 import { resourceOf } from '../../../src/kube/errors.js';
 import { LEASE_NAME } from '../../../src/kube/lease-lock.js';
-import { accessKey, requiredAccess, resourceName } from '../../../src/mesh/access.js';
+import { accessKey, chartRoles, requiredAccess, resourceName } from '../../../src/mesh/access.js';
 import { LOCK_LEASE } from '../../../src/mesh/preflight/topology.js';
 import { config } from '../../support/scenario.js';
+import { rendered } from './fixtures/load.js';
 
 const KUBE = resolve(dirname(fileURLToPath(import.meta.url)), '../../../src/kube');
 
@@ -25,8 +26,8 @@ function portCalls(): { file: string; verb: string; kind: string }[] {
 }
 
 /** `pods/eviction` and `deployments.apps` as RBAC names them, from the port's own resource table. */
-function rbacName(kind: string): string {
-  const [plural, group = ''] = resourceOf(kind).split(/\.(.*)/s) as [string, string?];
+function rbacName(kind: string, apiVersion?: string): string {
+  const [plural, group = ''] = resourceOf(kind, apiVersion).split(/\.(.*)/s) as [string, string?];
   return plural.includes('/') ? plural : `${plural}${group ? `.${group}` : ''}`;
 }
 
@@ -62,7 +63,9 @@ describe('requiredAccess: the permissions a run asks about are the ones its port
     expect(keys).toContain('create pods/eviction');
     expect(keys).toContain('patch httproutes.gateway.networking.k8s.io -n istio-ingress');
     expect(keys).toContain('update leases.coordination.k8s.io -n istio-system');
-    expect(keys).toContain('create referencegrants.gateway.networking.k8s.io -n bookinfo-1-29-6');
+    // The ReferenceGrant lives beside the Services it lets the route reach: in the canary namespace.
+    expect(keys).toContain('create referencegrants.gateway.networking.k8s.io -n bookinfo-1-30-3');
+    expect(keys).toContain('list mutatingwebhookconfigurations.admissionregistration.k8s.io');
   });
 
   it('follows the settings: another state namespace moves the run record and lock permissions', () => {
@@ -75,3 +78,68 @@ describe('requiredAccess: the permissions a run asks about are the ones its port
     expect(LOCK_LEASE).toBe(LEASE_NAME);
   });
 });
+
+/**
+ * Every object Istio's real charts render with the run's own arguments (fixtures rendered by
+ * helm from release-1.31: the istiod chart at promote, with the default tag, and the ztunnel
+ * chart), as helm handles them: get, create, patch (upgrade), delete (uninstall); and for the
+ * RBAC roles it creates, escalate and bind on each by name (or the rules they grant).
+ */
+describe('requiredAccess covers what helm does with the real istiod and ztunnel charts', () => {
+  const c = config({ from: '1.30.4-dev', to: '1.31.0-dev' });
+  const needed = requiredAccess(c);
+  const objects = [...rendered('istiod-1.31-promote.objects.yaml'), ...rendered('ztunnel-1.31.objects.yaml')] as {
+    apiVersion: string;
+    kind: string;
+    metadata: { name: string; namespace?: string };
+    roleRef?: { kind: string; name: string };
+  }[];
+  const has = (verb: string, name: string, namespace: string | undefined, object?: string): boolean =>
+    needed.some((r) => r.verb === verb && resourceName(r) === name && r.namespace === namespace && r.name === object);
+
+  it('reads the rendered charts: every kind helm creates with the run\'s values', () => {
+    expect([...new Set(objects.map((o) => o.kind))].sort()).toEqual([
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'DaemonSet',
+      'Deployment',
+      'HorizontalPodAutoscaler',
+      'MutatingWebhookConfiguration',
+      'Role',
+      'RoleBinding',
+      'Service',
+      'ServiceAccount',
+      'ValidatingWebhookConfiguration',
+    ]);
+  });
+
+  it.each(objects.map((o) => [`${o.kind} ${o.metadata.name}`, o] as const))('%s: get, create, patch, delete where helm puts it', (_name, o) => {
+    const resource = rbacName(o.kind, o.apiVersion);
+    for (const verb of ['get', 'create', 'patch', 'delete']) expect(has(verb, resource, o.metadata.namespace), `${verb} ${resource} ${o.metadata.namespace ?? '(cluster)'}`).toBe(true);
+  });
+
+  it('the three ConfigMaps left out of the fixture for size, and the PodDisruptionBudget a values file may turn on', () => {
+    for (const name of ['configmaps', 'poddisruptionbudgets.policy']) for (const verb of ['get', 'create', 'patch', 'delete']) expect(has(verb, name, 'istio-system')).toBe(true);
+  });
+
+  it.each(objects.filter((o) => o.kind === 'ClusterRole' || o.kind === 'Role').map((o) => [o.kind, o.metadata.name, o] as const))('%s %s: escalate to create it, bind to bind it', (_kind, name, o) => {
+    const resource = rbacName(o.kind, o.apiVersion);
+    expect(has('escalate', resource, o.metadata.namespace, name)).toBe(true);
+    expect(has('bind', resource, o.metadata.namespace, name)).toBe(true);
+  });
+
+  it.each(objects.filter((o) => o.roleRef).map((o) => [o.kind, o.metadata.name, o] as const))('%s %s: bind on the role it refers to', (_kind, _name, o) => {
+    const role = o.roleRef as { kind: string; name: string };
+    expect(has('bind', rbacName(role.kind, 'rbac.authorization.k8s.io/v1'), role.kind === 'Role' ? o.metadata.namespace : undefined, role.name)).toBe(true);
+  });
+
+  it('names exactly the roles the chart renders (chartRoles), for the target revision only', () => {
+    const { clusterRoles, roles } = chartRoles('1-31-0-dev', 'istio-system');
+    expect(clusterRoles.sort()).toEqual(objects.filter((o) => o.kind === 'ClusterRole').map((o) => o.metadata.name).sort());
+    expect(roles).toEqual(objects.filter((o) => o.kind === 'Role').map((o) => o.metadata.name));
+    const named = needed.filter((r) => r.name !== undefined);
+    expect(named.every((r) => r.name?.includes('1-31-0-dev'))).toBe(true);
+    expect(named.map((r) => r.verb).sort()).toEqual(['bind', 'bind', 'bind', 'bind', 'escalate', 'escalate', 'escalate', 'escalate']);
+  });
+});
+

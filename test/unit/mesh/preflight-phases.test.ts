@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ISTIO_CRDS } from '../../../src/mesh/preflight/ambient.js';
-import { agent, check, CNI, facts, HOLDER, istiod, mesh, node, NOW, routeProgrammed, run, ztunnel, type Scenario } from '../../support/preflight-builders.js';
+import { agent, check, CNI, facts, HOLDER, istiod, mesh, node, NOW, render, routeProgrammed, run, ztunnel, type Scenario } from '../../support/preflight-builders.js';
 
 type Change = (s: Scenario) => Scenario;
 const input = (f: (i: Scenario['input']) => Scenario['input']): Change => (s) => ({ ...s, input: f(s.input) });
@@ -12,12 +12,40 @@ const lease = (holder: string, renewedSecondsAgo: number) =>
 const cases: Array<[string, string, Change, RegExp, RegExp, Record<string, unknown>?, ('fail' | 'warn')?]> = [
   // access
   ['a user who may not patch nodes or evict pods', 'access', denied(['patch nodes', 'create pods/eviction']), /lacks 2 permission\(s\): cluster-wide: patch nodes, create pods\/eviction \(used for: label, taint and cordon canary nodes/, /ClusterRole.*kubectl auth can-i patch nodes --context prod/],
+  [
+    'a user who may neither escalate nor bind the roles the istiod chart creates',
+    'access',
+    denied(['escalate clusterroles', 'bind clusterroles', 'escalate roles', 'bind roles']),
+    /lacks 8 permission\(s\): cluster-wide: escalate,bind clusterroles\.rbac\.authorization\.k8s\.io\/istiod-clusterrole-1-30-3-istio-system, escalate,bind clusterroles\.rbac\.authorization\.k8s\.io\/istiod-gateway-controller-1-30-3-istio-system, .*; in istio-system: escalate,bind roles\.rbac\.authorization\.k8s\.io\/istiod-1-30-3 \(used for: helm: create and bind the RBAC roles/,
+    /kubectl auth can-i escalate clusterroles\.rbac\.authorization\.k8s\.io\/istiod-clusterrole-1-30-3-istio-system --context prod`; escalate\/bind .* unless the user itself holds every rule those roles grant \(cluster-admin does\)/,
+  ],
   ['a user who may not write the run record', 'access', denied(['update configmaps']), /lacks 1 permission\(s\): in istio-system: update configmaps \(used for: the run record\)/, /Role in each namespace.*kubectl auth can-i update configmaps -n istio-system/],
   // tools
   ['helm missing', 'helm', input((i) => ({ ...i, tools: { helm: { ok: false, message: 'helm was not found as "helm"', fix: 'install Helm 3.13 or newer' }, charts: [] } })), /helm was not found/, /install Helm 3\.13/],
   ['helm too old for --labels', 'helm', input((i) => ({ ...i, tools: { ...i.tools, helm: { ok: true, detail: 'v3.12.3+g3a31588' } } })), /older than 3\.13.*--labels/, /install Helm 3\.13 or newer.*--helm/],
   ['a target chart version the repo does not have', 'charts', input((i) => ({ ...i, tools: { ...i.tools, charts: [{ chart: 'istiod', command: 'helm show chart istiod --repo https://blob.istio.io/istio-release/charts --version 1.30.3', probe: { ok: false, message: 'helm failed (exit 1): Error: chart "istiod" version "1.30.3" not found', fix: undefined } }] } })), /istiod not found in https:\/\/blob.*version "1\.30\.3" not found/, /--chart-repo and --chart-version.*helm show chart istiod --repo/],
   ['a chart folder that does not exist', 'charts', input((i) => ({ ...i, tools: { ...i.tools, charts: [{ chart: 'ztunnel', command: 'helm show chart ./charts/ztunnel', probe: { ok: false, message: 'Error: path "./charts/ztunnel" not found', fix: undefined } }] } })), /ztunnel not found in folder \.\/charts/, /must be a folder holding the chart folders ztunnel; check with `helm show chart \.\/charts\/ztunnel`/, { 'istio.chartRepo': './charts' }],
+  [
+    'a values file naming a platform the chart does not ship',
+    'chart-values',
+    input((i) => ({ ...i, tools: { ...i.tools, renders: [render('istiod', 'revisions/1.30.3/control-plane.yaml', 'helm failed (exit 1): Error: execution error at (istiod/templates/zzz_profile.yaml:45:3): unknown platform gcp Use --debug flag to render out invalid YAML'), render('ztunnel')] } })),
+    /^the istiod chart refuses the run's values in revisions\/1\.30\.3\/control-plane\.yaml: .*unknown platform gcp/,
+    /ships no files\/profile-platform-gcp\.yaml: correct or remove that platform in revisions\/1\.30\.3\/control-plane\.yaml/,
+  ],
+  [
+    'a values file naming a compatibility version the chart does not ship',
+    'chart-values',
+    input((i) => ({ ...i, tools: { ...i.tools, renders: [render('istiod'), render('ztunnel', 'revisions/1.30.3/data-plane.yaml', 'Error: execution error at (ztunnel/templates/zzz_profile.yaml:38:3): unknown compatibility version 1.99')] } })),
+    /ztunnel chart refuses the run's values in revisions\/1\.30\.3\/data-plane\.yaml/,
+    /ships no files\/profile-compatibility-version-1\.99\.yaml/,
+  ],
+  [
+    'any other value a chart refuses',
+    'chart-values',
+    input((i) => ({ ...i, tools: { ...i.tools, renders: [render('istiod', undefined, 'Error: template: istiod/templates/deployment.yaml:12: bad value'), render('ztunnel')] } })),
+    /istiod chart refuses the run's values: Error: template/,
+    /correct the values the chart refuses; see the whole output with `helm template istiod-1-30-3 istiod --repo/,
+  ],
   // versions
   ['a target two minors ahead', 'version-gap', (s) => s, /1\.31\.0 is 2 minor versions ahead of 1\.29\.6; at most 1/, /--to 1\.30\.x first.*--max-minor-versions/, { to: '1.31.0' }],
   ['a downgrade allowed by flag', 'version-gap', (s) => s, /not newer than 1\.29\.6: this is a downgrade/, /--allow-downgrade/, { to: '1.28.2', allowDowngrade: true }, 'warn'],
@@ -38,7 +66,7 @@ const cases: Array<[string, string, Change, RegExp, RegExp, Record<string, unkno
   ['an HTTPRoute CRD that serves only v1beta1', 'gateway-api', mesh((m) => ({ ...m, served: m.served.filter((k) => k !== 'httproutes.gateway.networking.k8s.io/v1') })), /does not serve httproutes\.gateway\.networking\.k8s\.io v1 /, /standard-install\.yaml/],
   ['Istio CRDs missing', 'istio-crds', facts((f) => ({ ...f, crds: f.crds.filter((c) => !c.endsWith('security.istio.io')) })), /Istio CRD\(s\) missing: authorizationpolicies\.security\.istio\.io, peerauthentications/, /helm upgrade --install istio-base istio\/base -n istio-system --version 1\.30\.3/],
   // sidecars
-  ['sidecars without HBONE', 'sidecars-hbone', mesh((m) => ({ ...m, sidecars: [{ namespace: 'shop', name: 'cart-1', hbone: false }, { namespace: 'shop', name: 'cart-2', hbone: false }, { namespace: 'web', name: 'front-1', hbone: true }] })), /2 pod\(s\) run an istio-proxy sidecar without ISTIO_META_ENABLE_HBONE.*shop: cart-1, cart-2/, /--set profile=ambient.*kubectl -n shop rollout restart deployment/],
+  ['sidecars without HBONE', 'sidecars-hbone', mesh((m) => ({ ...m, sidecars: [{ namespace: 'shop', name: 'cart-1', proxy: true, hbone: false, revision: undefined }, { namespace: 'shop', name: 'cart-2', proxy: true, hbone: false, revision: undefined }, { namespace: 'web', name: 'front-1', proxy: true, hbone: true, revision: undefined }] })), /2 pod\(s\) run an istio-proxy sidecar without ISTIO_META_ENABLE_HBONE.*shop: cart-1, cart-2/, /--set profile=ambient.*kubectl -n shop rollout restart deployment/],
   ['a namespace labelled for injection and ambient', 'namespace-modes', mesh((m) => ({ ...m, namespaces: [...m.namespaces, { name: 'legacy', labels: { 'istio-injection': 'enabled', 'istio.io/dataplane-mode': 'ambient' }, terminating: false }] })), /1 namespace\(s\) labelled both istio-injection=enabled and istio\.io\/dataplane-mode=ambient: legacy/, /kubectl label namespace legacy istio-injection-/],
   // topology
   ['a route whose backend is not permitted', 'route-resolved', facts((f) => ({ ...f, route: routeProgrammed([{ type: 'Accepted', status: 'True', reason: 'Accepted' }, { type: 'ResolvedRefs', status: 'False', reason: 'RefNotPermitted' }]) })), /not served as it stands: .*ResolvedRefs=False \(RefNotPermitted/, /ReferenceGrant.*allowing HTTPRoute from istio-ingress/],
@@ -67,7 +95,7 @@ describe('preflight: what passes', () => {
   });
 
   it('sidecars that speak HBONE, and namespaces in one mode only', () => {
-    const { results } = run(mesh((m) => ({ ...m, sidecars: [{ namespace: 'web', name: 'front-1', hbone: true }], namespaces: [...m.namespaces, { name: 'legacy', labels: { 'istio-injection': 'enabled' }, terminating: false }] })));
+    const { results } = run(mesh((m) => ({ ...m, sidecars: [{ namespace: 'web', name: 'front-1', proxy: true, hbone: true, revision: undefined }], namespaces: [...m.namespaces, { name: 'legacy', labels: { 'istio-injection': 'enabled' }, terminating: false }] })));
     expect(check(results, 'sidecars-hbone')).toMatchObject({ status: 'pass', message: 'all 1 pod(s) with an istio-proxy sidecar have ISTIO_META_ENABLE_HBONE' });
     expect(check(results, 'namespace-modes').status).toBe('pass');
   });
@@ -82,6 +110,11 @@ describe('preflight: what passes', () => {
     expect(check(run(windows).results, 'istio-cni').status).toBe('pass');
     const tainted = facts((f) => ({ ...f, nodes: [...f.nodes, node('gpu-1', {}, { taints: [{ key: 'gpu', value: 'yes', effect: 'NoSchedule' }] })] }));
     expect(check(run(tainted).results, 'istio-cni')).toMatchObject({ status: 'fail', message: expect.stringContaining('gpu-1') });
+  });
+
+  it('charts that render with the run\'s values, naming the values files used', () => {
+    const withFile = input((i) => ({ ...i, tools: { ...i.tools, renders: [render('istiod', 'revisions/1.30.3/control-plane.yaml'), render('ztunnel')] } }));
+    expect(check(run(withFile).results, 'chart-values')).toMatchObject({ status: 'pass', message: "charts istiod and ztunnel render with the run's values (revisions/1.30.3/control-plane.yaml)" });
   });
 
   it('helm 4', () => {

@@ -12,6 +12,7 @@ describe('preflightChecks on a healthy mesh', () => {
       'access/access',
       'tools/helm',
       'tools/charts',
+      'tools/chart-values',
       'versions/target-values',
       'versions/version-gap',
       'versions/kubernetes',
@@ -25,6 +26,8 @@ describe('preflightChecks on a healthy mesh', () => {
       'ambient/istiod-ambient',
       'sidecars/sidecars-hbone',
       'sidecars/namespace-modes',
+      'sidecars/canary-injection',
+      'sidecars/stable-sidecars',
       'pinning/stable-ztunnel',
       'topology/gateway',
       'topology/gateway-url',
@@ -100,7 +103,7 @@ describe('preflightChecks when resuming after the steps (promote may have begun)
   it('no longer requires the stable revision, which promote removes on purpose', () => {
     const { results } = run(facts(gone), {}, 'steps');
     const ids = results.map((r) => r.id);
-    for (const stableOnly of ['from-installed', 'stable-ztunnel-ready', 'istiod-ambient', 'stable-namespace', 'stable-ztunnel', 'canary-nodes', 'sidecars-hbone']) expect(ids).not.toContain(stableOnly);
+    for (const stableOnly of ['from-installed', 'stable-ztunnel-ready', 'istiod-ambient', 'stable-namespace', 'stable-ztunnel', 'canary-nodes', 'sidecars-hbone', 'canary-injection', 'stable-sidecars']) expect(ids).not.toContain(stableOnly);
     expect(ids).toContain('route');
     expect(results.filter((r) => r.status !== 'pass')).toEqual([]);
   });

@@ -34,7 +34,7 @@ describe('checkCluster', () => {
       },
     });
     const checked = await checkCluster(run.config, run.plan, ports(stableCluster(), run, refused), never);
-    expect(checked.results.map((r) => `${r.id}:${r.status}`)).toEqual(['cluster-reachable:pass', 'access:fail', 'cluster-read:fail', 'helm:pass', 'charts:pass']);
+    expect(checked.results.map((r) => `${r.id}:${r.status}`)).toEqual(['cluster-reachable:pass', 'access:fail', 'cluster-read:fail', 'helm:pass', 'charts:pass', 'chart-values:pass']);
     expect(checked.results.find((r) => r.id === 'access')?.message).toMatch(/lacks 3 permission\(s\): cluster-wide: list pods; in bookinfo-1-30-3: list pods; in istio-system: list pods \(used for: preflight.*helm --wait\)/);
   });
 
@@ -43,11 +43,40 @@ describe('checkCluster', () => {
     const shown: string[][] = [];
     const recording = (p: Ports): Ports => ({ ...p, helm: { ...p.helm, run: async (inv) => (shown.push([...inv.args]), { stdout: 'name: x\nversion: 1.30.3\n', stderr: '', durationMs: 1 }) } });
     const checked = await checkCluster(run.config, run.plan, ports(stableCluster(), run, recording), never);
-    expect(shown).toEqual([
+    expect(shown.slice(0, 2)).toEqual([
       ['show', 'chart', 'oci://ghcr.io/istio/release/charts/istiod', '--version', '1.30.3'],
       ['show', 'chart', 'oci://ghcr.io/istio/release/charts/ztunnel', '--version', '1.30.3'],
     ]);
     expect(checked.results.find((r) => r.id === 'charts')?.message).toBe('charts istiod and ztunnel 1.30.3 found in oci://ghcr.io/istio/release/charts');
+  });
+
+  it('then renders both installs with helm template, the istiod one as promote makes it, and reads a chart\'s refusal as bad input', async () => {
+    const run = setup({ 'istio.chartRepo': 'oci://ghcr.io/istio/release/charts' });
+    const shown: string[][] = [];
+    const refusing = (p: Ports): Ports => ({
+      ...p,
+      helm: {
+        ...p.helm,
+        run: async (inv) => {
+          shown.push([...inv.args]);
+          if (inv.args[0] === 'template' && inv.args[1] === 'ztunnel-1-30-3') throw new InfraError('helm failed (exit 1): Error: execution error at (ztunnel/templates/zzz_profile.yaml:45:3): unknown platform gcp Use --debug flag to render out invalid YAML');
+          return { stdout: 'version: 1.30.3\n', stderr: '', durationMs: 1 };
+        },
+      },
+    });
+    const checked = await checkCluster(run.config, run.plan, ports(stableCluster(), run, refusing), never);
+    const templates = shown.filter((a) => a[0] === 'template');
+    expect(templates.map((a) => a.slice(0, 5))).toEqual([
+      ['template', 'istiod-1-30-3', 'oci://ghcr.io/istio/release/charts/istiod', '--version', '1.30.3'],
+      ['template', 'ztunnel-1-30-3', 'oci://ghcr.io/istio/release/charts/ztunnel', '--version', '1.30.3'],
+    ]);
+    expect(templates[0]).toEqual(expect.arrayContaining(['profile=ambient', 'revisionTags={default}']));
+    expect(templates.flat()).not.toContain('--install');
+    expect(checked.results.find((r) => r.id === 'chart-values')).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/^the ztunnel chart refuses the run's values: .*unknown platform gcp/),
+      fix: expect.stringMatching(/ships no files\/profile-platform-gcp\.yaml: correct or remove that platform .*nothing was changed/),
+    });
   });
 });
 

@@ -49,13 +49,13 @@ describe('buildPlan', () => {
 });
 
 describe('the manifests it applies', () => {
-  it('creates the canary namespace in ambient mode on the canary revision, labelled as ours and as this run\'s', () => {
+  it('creates the canary namespace in ambient mode, labelled as ours and as this run\'s, and without istio.io/rev (it would select a sidecar injector)', () => {
     expect(plan().manifests.canaryNamespace).toEqual({
       apiVersion: 'v1',
       kind: 'Namespace',
       metadata: {
         name: 'bookinfo-1-30-3',
-        labels: { 'app.kubernetes.io/managed-by': 'ambient-canary', 'ambient-canary.dev/run': '1-29-6-to-1-30-3', 'istio.io/dataplane-mode': 'ambient', 'istio.io/rev': '1-30-3' },
+        labels: { 'app.kubernetes.io/managed-by': 'ambient-canary', 'ambient-canary.dev/run': '1-29-6-to-1-30-3', 'istio.io/dataplane-mode': 'ambient' },
       },
     });
   });

@@ -5,7 +5,7 @@ import { config } from '../../support/scenario.js';
 
 const REPO = ['--repo', 'https://blob.istio.io/istio-release/charts', '--version', '1.30.3'];
 const COMMON = ['--namespace', 'istio-system', '--wait', '--timeout', '5m', '--labels', 'app.kubernetes.io/managed-by=ambient-canary'];
-const ISTIOD_VALUES = ['--set-string', 'revision=1-30-3', '--set', 'profile=ambient', '--set-string', 'trustedZtunnelName=ztunnel-1-30-3', '--set-string', 'trustedZtunnelNamespace=istio-system'];
+const ISTIOD_VALUES = ['--set-string', 'revision=1-30-3', '--set', 'profile=ambient', '--set-string', 'global.istioNamespace=istio-system', '--set-string', 'trustedZtunnelName=ztunnel-1-30-3', '--set-string', 'trustedZtunnelNamespace=istio-system'];
 
 describe('istiod-<rev>: the canary control plane', () => {
   it('installs its own revision, ambient, trusting only the canary ztunnel, labelled as ours', () => {
@@ -30,6 +30,8 @@ describe('istiod-<rev>: the canary control plane', () => {
     expect(inv.namespace).toBe('mesh');
     expect(inv.args.slice(0, 11)).toEqual(['upgrade', '--install', 'istiod-1-30-3', './charts/istiod', '--namespace', 'mesh', '--wait', '--timeout', '90s', '--labels', 'app.kubernetes.io/managed-by=ambient-canary']);
     expect(inv.args).toContain('trustedZtunnelNamespace=mesh');
+    // The real chart puts istiod's ServiceAccount, Role and webhook Service there, not in the release namespace.
+    expect(inv.args).toContain('global.istioNamespace=mesh');
     expect(inv.args).not.toContain('--version');
   });
 
@@ -46,8 +48,12 @@ describe('ztunnel-<rev>: the canary data plane', () => {
       release: 'ztunnel-1-30-3',
       namespace: 'istio-system',
       mutates: true,
-      args: ['upgrade', '--install', 'ztunnel-1-30-3', 'ztunnel', ...REPO, ...COMMON, '--set-string', 'revision=1-30-3', '--set-string', 'resourceName=ztunnel-1-30-3', '--set-string', 'nodeSelector.istio\\.io/rev=1-30-3'],
+      args: ['upgrade', '--install', 'ztunnel-1-30-3', 'ztunnel', ...REPO, ...COMMON, '--set-string', 'revision=1-30-3', '--set-string', 'istioNamespace=istio-system', '--set-string', 'resourceName=ztunnel-1-30-3', '--set-string', 'nodeSelector.istio\\.io/rev=1-30-3'],
     });
+  });
+
+  it('names its istiod in the run\'s Istio namespace (the chart defaults to istio-system, whatever the release namespace)', () => {
+    expect(dataPlaneInstall(config({ 'istio.namespace': 'mesh' }), {}).args).toEqual(expect.arrayContaining(['--set-string', 'istioNamespace=mesh']));
   });
 
   it('escapes every dot of a custom node label key', () => {
