@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 NODE_MODULES := node_modules/.package-lock.json
 
-.PHONY: help install build typecheck test test-unit test-integration test-e2e demo demo-abort bench clean
+.PHONY: help install build typecheck test test-tools test-unit test-integration test-e2e demo demo-abort bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -20,7 +20,10 @@ build: $(NODE_MODULES) ## compile the CLI into dist/
 typecheck: $(NODE_MODULES) ## type-check sources and tests
 	npm run --silent typecheck
 
-test: build typecheck ## everything: unit, then integration and e2e on the local cluster
+test-tools: ## install what the tests run that a fresh machine lacks (Chromium, ...; Debian packages)
+	@test/cluster/scripts/test-tools.sh
+
+test: build typecheck test-tools ## everything: unit, then integration and e2e on the local cluster
 	npx vitest run --project unit
 	npx vitest run --project integration
 	npx vitest run --project e2e
@@ -28,10 +31,10 @@ test: build typecheck ## everything: unit, then integration and e2e on the local
 test-unit: build ## unit tests only (no cluster)
 	npx vitest run --project unit
 
-test-integration: build ## integration tests (starts the local cluster if needed)
+test-integration: build test-tools ## integration tests (starts the local cluster if needed)
 	npx vitest run --project integration
 
-test-e2e: build ## end-to-end tests (starts the local cluster if needed)
+test-e2e: build test-tools ## end-to-end tests (starts the local cluster if needed)
 	npx vitest run --project e2e
 
 clean: ## remove build output (not the cluster's caches)

@@ -7,6 +7,8 @@
 //   inject('gatewayUrl')  http://<address>:<port> of the first Gateway listener, '' if none
 //   inject('prometheusUrl') http://<address>:<port> of the Prometheus scraping the simulator's
 //                         Istio metrics every second (PROMETHEUS_URL)
+//   inject('chartRepoUrl') http://<address>:<port> of the Helm repository serving Istio's real
+//                         charts (CHART_REPO_URL; test/cluster/scripts/istio-charts.sh)
 //   inject('kubectl'), inject('clusterBin'), inject('auditLog')  likewise
 // A test that runs the CLI passes these on explicitly (e.g. `--kubeconfig`).
 //
@@ -26,6 +28,7 @@ declare module 'vitest' {
     kubectl: string;
     gatewayUrl: string;
     prometheusUrl: string;
+    chartRepoUrl: string;
     clusterBin: string;
     auditLog: string;
   }
@@ -55,12 +58,13 @@ function alive(pidFile: string): boolean {
   }
 }
 
-/** Healthy: the apiserver answers (through etcd), and the simulator, if there is one, and Prometheus run. */
+/** Healthy: the apiserver answers (through etcd), and the simulator, the chart repository and Prometheus run. */
 async function healthy(env: Record<string, string>): Promise<boolean> {
   const kubeconfig = env['KUBECONFIG'];
   if (!kubeconfig || !existsSync(kubeconfig)) return false;
   if (existsSync(simMain) && !alive(`${runDir}sim.pid`)) return false;
   if (!env['PROMETHEUS_URL'] || !alive(`${runDir}prometheus.pid`)) return false;
+  if (!env['CHART_REPO_URL'] || !alive(`${runDir}chart-repo.pid`)) return false;
   try {
     const kc = new KubeConfig();
     kc.loadFromFile(kubeconfig);
@@ -103,6 +107,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide('kubectl', env['KUBECTL'] ?? '');
   project.provide('gatewayUrl', env['GATEWAY_URL'] ?? '');
   project.provide('prometheusUrl', env['PROMETHEUS_URL'] ?? '');
+  project.provide('chartRepoUrl', env['CHART_REPO_URL'] ?? '');
   project.provide('clusterBin', env['CLUSTER_BIN'] ?? '');
   project.provide('auditLog', env['AUDIT_LOG'] ?? '');
   await ensureStableMesh(env['KUBECONFIG']);

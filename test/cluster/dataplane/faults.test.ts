@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendRef } from '../sim/model/gateway-api.js';
 import { kubectl, must } from './support/env.js';
-import { installChart, uninstall } from './support/mesh.js';
+import { faultValue, installChart, uninstall } from './support/mesh.js';
 import { createGrant, createNamespace, createRoute } from './support/objects.js';
 import { waitFor } from './support/poll.js';
 import { ambientApp, gateway, installRevision, meshScene, routeSettled, teardown, type Scene } from './support/scene.js';
@@ -27,7 +27,7 @@ beforeAll(async () => {
   await s.k.core.patchNode({ name: s.nodes[0]!, body: [{ op: 'add', path: '/metadata/labels/istio.io~1rev', value: stableRev }] });
   await s.k.core.patchNode({ name: s.nodes[1]!, body: [{ op: 'add', path: '/metadata/labels/istio.io~1rev', value: canaryRev }] });
   await installRevision(s, stableRev, { 'istio.io/rev': stableRev });
-  await installRevision(s, canaryRev, { 'istio.io/rev': canaryRev }, ['sim.fault.errorRate=1', 'sim.fault.statusCode=500']);
+  await installRevision(s, canaryRev, { 'istio.io/rev': canaryRev }, [faultValue('error-rate', '1'), faultValue('status-code', '500')]);
   await ambientApp(s, stable, { 'istio.io/rev': stableRev });
   await ambientApp(s, canary, { 'istio.io/rev': canaryRev });
   const gwNs = `sim-${s.id}-gw`;

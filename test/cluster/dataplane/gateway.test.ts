@@ -51,7 +51,7 @@ describe('gateway programming', () => {
   });
 
   it('is programmed once that istiod is Ready, and serves the route', async () => {
-    await installChart('istiod', `istiod-${s.rev}`, s.istioNs, [`revision=${s.rev}`, 'profile=ambient']);
+    await installChart('istiod', `istiod-${s.rev}`, s.istioNs, [`revision=${s.rev}`, 'profile=ambient', `global.istioNamespace=${s.istioNs}`]);
     s.releases.push(`istiod-${s.rev}`);
     await routeSettled(s, ns, 'r');
     expect(programmed(await getGateway(s.k, ns, 'gw'))).toMatchObject({ status: 'True', reason: 'Programmed' });

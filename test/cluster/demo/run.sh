@@ -6,21 +6,23 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 cd "$root"
 mode=${1:-promote}
+# shellcheck source=versions.env
+source "$here/versions.env"
 reports="$root/reports"
 mkdir -p "$reports"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
-args=(upgrade --config "$here/canary.yaml" --from 1.29.6 --to 1.30.3)
+args=(upgrade --config "$here/canary.yaml" --from "$STABLE" --to "$CANARY")
 [ "$mode" = abort ] && args+=(--values-dir "$here/faulty-later")
 echo "canary ${args[*]}"
 node bin/canary.js "${args[@]}"
 code=$?
 report="$reports/demo-$mode-$stamp.md"
-node bin/canary.js status --config "$here/canary.yaml" --from 1.29.6 --to 1.30.3 -o json > "$reports/demo-$mode-$stamp.json" || true
-node bin/canary.js report --config "$here/canary.yaml" --from 1.29.6 --to 1.30.3 --format markdown > "$report" 2>/dev/null || cp "$reports/demo-$mode-$stamp.json" "$report"
+node bin/canary.js status --config "$here/canary.yaml" --from "$STABLE" --to "$CANARY" -o json > "$reports/demo-$mode-$stamp.json" || true
+node bin/canary.js report --config "$here/canary.yaml" --from "$STABLE" --to "$CANARY" --format markdown > "$report" 2>/dev/null || cp "$reports/demo-$mode-$stamp.json" "$report"
 echo
 echo "Report: $report"
 if [ "$mode" = abort ]; then
-  [ "$code" -eq 3 ] && { echo "As staged: the canary was aborted (exit 3) and traffic is back on 1.29.6."; exit 0; }
+  [ "$code" -eq 3 ] && { echo "As staged: the canary was aborted (exit 3) and traffic is back on $STABLE."; exit 0; }
   echo "Expected exit 3 (aborted), got $code" >&2; exit 1
 fi
 exit "$code"

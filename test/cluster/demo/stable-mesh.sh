@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
-# Puts the local cluster in the demo's starting state, whatever a previous demo left:
-# Istio base and cni, istiod and ztunnel for 1.29.6 pinned to nodes labelled for it, the
-# bookinfo application in bookinfo-1-29-6 and the route at 100% stable. Idempotent.
+# Puts the local cluster in the demo's starting state, whatever a previous demo left: Istio's
+# real charts (base, cni, istiod and ztunnel of the STABLE version in versions.env, from the
+# local chart repository), istiod and ztunnel pinned to the nodes labelled for that revision,
+# the bookinfo application in an ambient namespace and the route at 100% stable. Idempotent.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
 # shellcheck source=/dev/null
 source "$root/test/cluster/.run/cluster.env"
+# shellcheck source=versions.env
+source "$here/versions.env"
 export KUBECONFIG
 k() { "$KUBECTL" "$@"; }
 h() { "$HELM" "$@"; }
-charts="$root/test/cluster/charts"
-stable=1-29-6
+version=$STABLE
+stable=${version//./-}
+values="$root/revisions/$version"
+chart() { echo "$1" --repo "$CHART_REPO_URL" --version "$version"; }
 owned=(--labels app.kubernetes.io/managed-by=ambient-canary)
 step() { printf '\n== %s\n' "$*"; }
 
@@ -47,21 +52,22 @@ for i in "${!nodes[@]}"; do
 done
 k get nodes -L istio.io/rev
 
-step "Istio base, cni, istiod-$stable (default tag) and ztunnel-$stable pinned to its nodes"
-h upgrade --install istio-base "$charts/base" -n istio-system --create-namespace --wait >/dev/null
-h upgrade --install istio-cni "$charts/cni" -n istio-system --set profile=ambient --wait >/dev/null
-h upgrade --install "istiod-$stable" "$charts/istiod" -n istio-system --wait "${owned[@]}" \
+step "Istio $version: base, cni, istiod-$stable (default tag) and ztunnel-$stable pinned to its nodes"
+# Istio's "Install with Helm" for ambient, with a revision: base, istiod, cni, ztunnel.
+h upgrade --install istio-base $(chart base) -n istio-system --create-namespace --wait >/dev/null
+h upgrade --install "istiod-$stable" $(chart istiod) -n istio-system --wait "${owned[@]}" -f "$values/control-plane.yaml" \
   --set-string revision="$stable" --set profile=ambient --set 'revisionTags={default}' \
   --set-string trustedZtunnelName="ztunnel-$stable" --set-string trustedZtunnelNamespace=istio-system >/dev/null
-h upgrade --install "ztunnel-$stable" "$charts/ztunnel" -n istio-system --wait "${owned[@]}" \
+h upgrade --install istio-cni $(chart cni) -n istio-system --set profile=ambient --set-string global.tag="$version" --wait >/dev/null
+h upgrade --install "ztunnel-$stable" $(chart ztunnel) -n istio-system --wait "${owned[@]}" -f "$values/data-plane.yaml" \
   --set-string revision="$stable" --set-string resourceName="ztunnel-$stable" \
   --set-string "nodeSelector.istio\.io/rev=$stable" >/dev/null
 h list -n istio-system
 
 step "Application bookinfo-$stable and the route at 100% stable"
 k label gateway -n istio-ingress ingress istio.io/rev="$stable" --overwrite >/dev/null
-k apply -f "$here/bookinfo.yaml" >/dev/null
-k apply -f "$here/route.yaml" --server-side --force-conflicts >/dev/null
+sed "s/@STABLE@/$stable/g" "$here/bookinfo.yaml" | k apply -f - >/dev/null
+sed "s/@STABLE@/$stable/g" "$here/route.yaml" | k apply -f - --server-side --force-conflicts >/dev/null
 k rollout status -n "bookinfo-$stable" deployment --timeout=120s >/dev/null
 echo "Deployments in bookinfo-$stable rolled out"
 

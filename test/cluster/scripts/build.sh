@@ -53,6 +53,18 @@ build helm "helm" "$h/cmd/helm" "" "-X $h/internal/version.version=$helm_v \
   -X $h/pkg/chartutil.k8sVersionMajor=${helm_kube% *} -X $h/pkg/chartutil.k8sVersionMinor=${helm_kube#* } \
   -X $h/pkg/lint/rules.k8sVersionMajor=${helm_kube% *} -X $h/pkg/lint/rules.k8sVersionMinor=${helm_kube#* }"
 
+# kwok's default Stages (the ones kwokctl applies when given none), copied out of the pinned
+# module so that cluster-up can compose them with ours (kwok-config.sh) without Go.
+stages_dir="$BIN_DIR/kwok-stages"
+if ! fresh "$stages_dir" -- "$TOOLS_DIR/kwok/go.mod" "$0"; then
+  src=$(cd "$TOOLS_DIR/kwok" && go mod download -json sigs.k8s.io/kwok | sed -n 's/.*"Dir": "\(.*\)",*/\1/p')
+  rm -rf "$stages_dir" && mkdir -p "$stages_dir"
+  install -m 0644 "$src"/kustomize/stage/node/fast/node-initialize.yaml \
+    "$src"/kustomize/stage/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
+    "$src"/kustomize/stage/pod/fast/pod-{ready,complete,delete}.yaml "$stages_dir/"
+  say "kwok: default stages copied"
+fi
+
 # Gateway API CRDs: copied out of the pinned module, so cluster-up needs no Go.
 gw_dir="$BIN_DIR/gateway-api-crds"
 if ! fresh "$gw_dir" -- "$TOOLS_DIR/gateway-api/go.mod" "$0"; then
@@ -63,6 +75,8 @@ if ! fresh "$gw_dir" -- "$TOOLS_DIR/gateway-api/go.mod" "$0"; then
 else
   say "gateway-api: up to date"
 fi
+
+"$CLUSTER_ROOT/scripts/istio-charts.sh"
 
 # Unstamped Kubernetes binaries report v0.0.0-master, which breaks Helm's kubeVersion
 # checks and kwokctl's choice of flags; stamp both version packages like upstream does.

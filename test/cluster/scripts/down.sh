@@ -9,6 +9,7 @@ quiet=${1:-}
 
 "$CLUSTER_ROOT/scripts/prometheus.sh" stop
 "$CLUSTER_ROOT/scripts/sim.sh" stop
+"$CLUSTER_ROOT/scripts/chart-repo.sh" stop
 
 if [[ -d $CLUSTER_DIR ]]; then
   # Read the pids before kwokctl removes them, to check afterwards that each one is gone.

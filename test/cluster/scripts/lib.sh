@@ -22,6 +22,13 @@ SIM_PID="$RUN_DIR/sim.pid"
 SIM_METRICS_ADDRESS="${SIM_METRICS_ADDRESS:-127.0.0.1:15090}"
 PROMETHEUS_ADDRESS="${PROMETHEUS_ADDRESS:-127.0.0.1:19090}"
 PROMETHEUS_PID="$RUN_DIR/prometheus.pid"
+# The unix socket of the simulator's HTTP CONNECT proxy, where kube-apiserver's egress selector
+# sends webhook (and every other in-cluster) traffic: egress-selector.yaml names it relative to
+# the apiserver's working directory, $RUN_DIR/kwok/clusters/$CLUSTER_NAME.
+SIM_EGRESS_SOCKET="$RUN_DIR/egress.sock"
+# Where Istio's real charts are served as a Helm repository (chart-repo.sh).
+CHART_REPO_ADDRESS="${CHART_REPO_ADDRESS:-127.0.0.1:18879}"
+CHART_REPO_PID="$RUN_DIR/chart-repo.pid"
 MANIFESTS_DIR="${CLUSTER_MANIFESTS-$CLUSTER_ROOT/manifests}"
 
 # The proxy is reachable but the checksum database is not: go.sum (committed) verifies
@@ -55,4 +62,21 @@ lock() {
   exec 9>"$BIN_DIR/.lock-$1"
   flock 9
   export CLUSTER_LOCK_HELD="${CLUSTER_LOCK_HELD:-}<$1>"
+}
+
+# apt_install LOG PACKAGE...: installs Debian packages non-interactively (root and apt only;
+# otherwise stops, saying what to run). The local cluster and the tests need a few programs a
+# fresh machine lacks (Prometheus, Chromium); this is the one place that installs them.
+apt_install() {
+  local log=$1; shift
+  command -v apt-get >/dev/null ||
+    die "$* missing and this machine has no apt-get: install $* by hand"
+  [[ $EUID -eq 0 ]] ||
+    die "$* missing, and installing Debian's packages needs root: run 'sudo apt-get install --no-install-recommends $*' once"
+  say "installing Debian's $*: apt-get update, then apt-get install -y --no-install-recommends $* (non-interactive; log: $log)"
+  local apt=(apt-get -y -q -o DPkg::Lock::Timeout=300)
+  mkdir -p "$(dirname "$log")"
+  { DEBIAN_FRONTEND=noninteractive "${apt[@]}" update &&
+    DEBIAN_FRONTEND=noninteractive "${apt[@]}" install --no-install-recommends "$@"; } >"$log" 2>&1 ||
+    { tail -20 "$log" >&2; die "apt-get could not install $* (log: $log)"; }
 }

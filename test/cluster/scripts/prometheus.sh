@@ -16,16 +16,9 @@ url() { echo "http://$PROMETHEUS_ADDRESS"; }
 
 ensure_installed() {
   [[ -x $PROMETHEUS_BIN ]] && return
-  command -v apt-get >/dev/null ||
-    die "Prometheus is not installed and this machine has no apt-get: install Prometheus 2.x and set PROMETHEUS_BIN=/path/to/prometheus"
-  [[ $EUID -eq 0 ]] ||
-    die "Prometheus is not installed, and installing Debian's prometheus package needs root: run 'sudo apt-get install --no-install-recommends prometheus' once, or set PROMETHEUS_BIN=/path/to/prometheus"
-  say "installing Debian's prometheus package: apt-get update, then apt-get install -y --no-install-recommends prometheus (non-interactive; log: $RUN_DIR/prometheus-install.log)"
+  # apt_install stops with what to run when it cannot install; PROMETHEUS_BIN names another binary.
   say "note: the package also registers a 'prometheus' system service; where apt starts services on install it listens on :9090 and is not this cluster's (ours runs on $PROMETHEUS_ADDRESS with its own config)"
-  local apt=(apt-get -y -q -o DPkg::Lock::Timeout=300)
-  { DEBIAN_FRONTEND=noninteractive "${apt[@]}" update &&
-    DEBIAN_FRONTEND=noninteractive "${apt[@]}" install --no-install-recommends prometheus; } >"$RUN_DIR/prometheus-install.log" 2>&1 ||
-    { tail -20 "$RUN_DIR/prometheus-install.log" >&2; die "apt-get could not install prometheus (log: $RUN_DIR/prometheus-install.log)"; }
+  apt_install "$RUN_DIR/prometheus-install.log" prometheus
   PROMETHEUS_BIN=$(command -v prometheus || echo /usr/bin/prometheus)
   [[ -x $PROMETHEUS_BIN ]] || die "the prometheus package installed no $PROMETHEUS_BIN"
   say "installed $("$PROMETHEUS_BIN" --version 2>&1 | head -1)"

@@ -29,5 +29,7 @@ if pid_alive "$(cat "$SIM_PID" 2>/dev/null)" sim/main.ts; then echo "simulator: 
 else echo "simulator: not running"; fi
 if pid_alive "$(cat "$PROMETHEUS_PID" 2>/dev/null)" "--config.file=$RUN_DIR/prometheus.yml"; then echo "prometheus: running (pid $(cat "$PROMETHEUS_PID"), http://$PROMETHEUS_ADDRESS)"
 else echo "prometheus: not running"; fi
-[[ -f $CLUSTER_ENV ]] && grep -E '^(KUBECONFIG|GATEWAY_URL|PROMETHEUS_URL)=' "$CLUSTER_ENV"
+if pid_alive "$(cat "$CHART_REPO_PID" 2>/dev/null)" chart-repo.mjs; then echo "chart repository: running (pid $(cat "$CHART_REPO_PID"), http://$CHART_REPO_ADDRESS)"
+else echo "chart repository: not running"; fi
+[[ -f $CLUSTER_ENV ]] && grep -E '^(KUBECONFIG|GATEWAY_URL|PROMETHEUS_URL|CHART_REPO_URL)=' "$CLUSTER_ENV"
 exit 0

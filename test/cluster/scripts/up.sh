@@ -12,15 +12,26 @@ started=$SECONDS
 
 "$CLUSTER_ROOT/scripts/build.sh"
 
-if "$CLUSTER_ROOT/scripts/status.sh" --quiet; then
+# The configuration the control plane starts with; a running one started with another (an
+# older checkout's) is restarted, since its flags and kwok stages are fixed at start.
+wanted=$(mktemp)
+trap 'rm -f "$wanted"' EXIT
+"$CLUSTER_ROOT/scripts/kwok-config.sh" "$wanted"
+current() { cmp -s "$wanted" "$RUN_DIR/kwokctl.yaml" && cmp -s "$CLUSTER_ROOT/scripts/egress-selector.yaml" "$RUN_DIR/egress-selector.yaml"; }
+
+if "$CLUSTER_ROOT/scripts/status.sh" --quiet && current; then
   say "control plane already running"
 else
+  if "$CLUSTER_ROOT/scripts/status.sh" --quiet; then say "control plane runs with an older configuration: restarting it"; fi
   # Leftovers of a cluster that no longer runs (a reboot, a killed process): clear them.
   "$CLUSTER_ROOT/scripts/down.sh" --quiet
   mkdir -p "$RUN_DIR"
+  # kwokctl.yaml's kube-apiserver patch reads it from here (relative to the cluster dir).
+  install -m 0644 "$CLUSTER_ROOT/scripts/egress-selector.yaml" "$RUN_DIR/egress-selector.yaml"
+  install -m 0644 "$wanted" "$RUN_DIR/kwokctl.yaml"
   say "starting etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok"
   "$BIN_DIR/kwokctl" create cluster --name "$CLUSTER_NAME" --runtime binary \
-    --config "$CLUSTER_ROOT/scripts/kwokctl.yaml" --kubeconfig "$KUBECONFIG_PATH" \
+    --config "$RUN_DIR/kwokctl.yaml" --kubeconfig "$KUBECONFIG_PATH" \
     --etcd-binary "$BIN_DIR/etcd" --kwok-controller-binary "$BIN_DIR/kwok" \
     --kube-apiserver-binary "$BIN_DIR/kube-apiserver" \
     --kube-controller-manager-binary "$BIN_DIR/kube-controller-manager" \
@@ -46,6 +57,7 @@ if [[ -n $MANIFESTS_DIR ]] && compgen -G "$MANIFESTS_DIR/*.yaml" >/dev/null; the
 fi
 
 "$CLUSTER_ROOT/scripts/sim.sh" start
+"$CLUSTER_ROOT/scripts/chart-repo.sh" start
 gateway_urls=$("$CLUSTER_ROOT/scripts/gateways.sh" 30)
 "$CLUSTER_ROOT/scripts/prometheus.sh" start
 prometheus_url=$("$CLUSTER_ROOT/scripts/prometheus.sh" url)
@@ -59,9 +71,11 @@ AUDIT_LOG=$RUN_DIR/audit.log
 GATEWAY_URL=${gateway_urls%% *}
 GATEWAY_URLS=$gateway_urls
 PROMETHEUS_URL=$prometheus_url
+CHART_REPO_URL=$("$CLUSTER_ROOT/scripts/chart-repo.sh" url)
 ENV
 
 say "cluster up in $((SECONDS - started))s; settings in $CLUSTER_ENV"
 echo "KUBECONFIG=$KUBECONFIG_PATH"
 if [[ -n $gateway_urls ]]; then echo "GATEWAY_URL=${gateway_urls%% *}"; else echo "no gateway URL (no Gateway has an address)"; fi
 echo "PROMETHEUS_URL=$prometheus_url"
+echo "CHART_REPO_URL=$("$CLUSTER_ROOT/scripts/chart-repo.sh" url)"

@@ -9,7 +9,7 @@ import { createHandler } from '../../cluster/sim/server/handler.js';
 import type { Snapshot } from '../../cluster/sim/server/snapshot.js';
 
 const z = (name: string, node: string, ds: string, ready = true): ZtunnelPod => ({
-  key: `istio-system/${name}`, name, namespace: 'istio-system', node, daemonSet: `istio-system/${ds}`, serviceAccount: ds, caAddress: '', ready, running: true, terminating: false, certIssued: true, gated: false,
+  key: `istio-system/${name}`, name, namespace: 'istio-system', node, daemonSet: `istio-system/${ds}`, serviceAccount: ds, caAddress: '', ready, running: true, terminating: false, certIssued: true,
 });
 
 const rules: RouteRule[] = [
@@ -22,6 +22,7 @@ const rules: RouteRule[] = [
   },
   { matches: [{ path: { type: 'PathPrefix', value: '/canary' } }], backendRefs: [{ name: 'web', namespace: 'canary', port: 80 }] },
   { matches: [{ path: { type: 'PathPrefix', value: '/broken' } }], backendRefs: [{ name: 'web', namespace: 'broken', port: 80 }] },
+  { matches: [{ path: { type: 'PathPrefix', value: '/sidecar' } }], backendRefs: [{ name: 'web', namespace: 'sidecar', port: 80 }] },
   { matches: [{ path: { type: 'PathPrefix', value: '/empty' } }], backendRefs: [{ name: 'web', namespace: 'empty', port: 80 }] },
   { matches: [{ path: { type: 'PathPrefix', value: '/zero' } }], backendRefs: [{ name: 'web', namespace: 'stable', port: 80, weight: 0 }] },
   { matches: [{ path: { type: 'PathPrefix', value: '/denied' } }], backendRefs: [{ name: 'web', namespace: 'other', port: 80 }] },
@@ -42,9 +43,10 @@ beforeAll(async () => {
   snap = {
     ports: new Map([[`127.0.0.1:${port}`, { gateway: 'istio-ingress/ingress', listeners: [{ name: 'http', hostname: undefined, table }] }]]),
     endpoints: new Map([
-      ['stable/web', [{ pod: 'web-1', namespace: 'stable', node: 'n1', ambient: true }]],
-      ['canary/web', [{ pod: 'web-c', namespace: 'canary', node: 'n2', ambient: true }]],
-      ['broken/web', [{ pod: 'web-b', namespace: 'broken', node: 'n3', ambient: true }]],
+      ['stable/web', [{ pod: 'web-1', namespace: 'stable', node: 'n1', capture: { mode: 'ambient' } }]],
+      ['canary/web', [{ pod: 'web-c', namespace: 'canary', node: 'n2', capture: { mode: 'ambient' } }]],
+      ['broken/web', [{ pod: 'web-b', namespace: 'broken', node: 'n3', capture: { mode: 'ambient' } }]],
+      ['sidecar/web', [{ pod: 'web-s', namespace: 'sidecar', node: 'n2', capture: { mode: 'sidecar', revision: '1-30-3' } }]],
       ['empty/web', []],
     ]),
     dataPlane: {
@@ -63,8 +65,8 @@ describe('the simulated data path', () => {
   it('answers through the node ztunnel with headers naming namespace, pod, node and revision', async () => {
     const res = await fetch(`${base}/`);
     expect(res.status).toBe(200);
-    expect(Object.fromEntries(['x-sim-namespace', 'x-sim-pod', 'x-sim-node', 'x-sim-revision', 'x-served-by'].map((h) => [h, res.headers.get(h)]))).toEqual({
-      'x-sim-namespace': 'stable', 'x-sim-pod': 'web-1', 'x-sim-node': 'n1', 'x-sim-revision': '1-29-6', 'x-served-by': 'stable',
+    expect(Object.fromEntries(['x-sim-namespace', 'x-sim-pod', 'x-sim-node', 'x-sim-revision', 'x-sim-served-by', 'x-served-by'].map((h) => [h, res.headers.get(h)]))).toEqual({
+      'x-sim-namespace': 'stable', 'x-sim-pod': 'web-1', 'x-sim-node': 'n1', 'x-sim-revision': '1-29-6', 'x-sim-served-by': 'ztunnel-1-29-6', 'x-served-by': 'stable',
     });
     expect(((await res.json()) as { headers: Record<string, string> }).headers['x-from']).toBe('gw');
   });
@@ -72,6 +74,11 @@ describe('the simulated data path', () => {
   it('applies the staged fault of the revision serving the node', async () => {
     const res = await fetch(`${base}/canary`);
     expect([res.status, res.headers.get('x-sim-revision')]).toEqual([502, '1-30-3']);
+  });
+
+  it('answers a pod with a sidecar through its sidecar, without the faults of the ztunnel of its node', async () => {
+    const res = await fetch(`${base}/sidecar`);
+    expect([res.status, res.headers.get('x-sim-served-by'), res.headers.get('x-sim-ztunnel')]).toEqual([200, 'sidecar-1-30-3', null]);
   });
 
   it('fails a node with two ztunnel DaemonSets, a Service without endpoints, and bad backends', async () => {

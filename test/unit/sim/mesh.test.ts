@@ -121,16 +121,22 @@ describe('workloads and delivery', () => {
   };
   const pods = new Map<string, V1Pod>([['shop/web-3', { metadata: { name: 'web-3', labels: { 'istio.io/dataplane-mode': 'none' } } }]]);
 
-  it('keeps Ready endpoints and marks ambient pods by namespace, unless the pod opts out', () => {
-    const eps = serviceEndpoints([slice], pods, () => ({ 'istio.io/dataplane-mode': 'ambient' })).get('shop/web')!;
-    expect(eps.map((e) => [e.pod, e.node, e.ambient])).toEqual([['web-1', 'n1', true], ['web-3', 'n3', false]]);
+  it('keeps Ready endpoints, each with the data plane its pod and node give it', () => {
+    const eps = serviceEndpoints([slice], pods, (pod, node) => (pod ? { mode: 'none' } : node === 'n1' ? { mode: 'ambient' } : { mode: 'sidecar', revision: 'x' })).get('shop/web')!;
+    expect(eps.map((e) => [e.pod, e.node, e.capture.mode])).toEqual([['web-1', 'n1', 'ambient'], ['web-3', 'n3', 'none']]);
   });
 
   it('routes ambient pods through their node ztunnel and fails without one', () => {
     const z = toZtunnelPod(ztunnelPod('z1', 'n1', 'ztunnel-1-30-3', 'ztunnel-1-30-3', '1-30-3'));
     const view: DataPlaneView = { nodes: nodeDataPlanes([z]), daemonSets: new Map([['istio-system/ztunnel-1-30-3', { revision: '1-30-3', fault: parseFault({}), faultStartMs: 0 }]]) };
-    expect(deliver({ pod: 'p', namespace: 'shop', node: 'n1', ambient: true }, view)).toMatchObject({ kind: 'ztunnel', revision: '1-30-3', ztunnel: 'z1' });
-    expect(deliver({ pod: 'p', namespace: 'shop', node: 'n9', ambient: true }, view)).toMatchObject({ kind: 'fail' });
-    expect(deliver({ pod: 'p', namespace: 'shop', node: 'n9', ambient: false }, view)).toEqual({ kind: 'direct' });
+    expect(deliver({ pod: 'p', namespace: 'shop', node: 'n1', capture: { mode: 'ambient' } }, view)).toMatchObject({ kind: 'ztunnel', revision: '1-30-3', ztunnel: 'z1' });
+    expect(deliver({ pod: 'p', namespace: 'shop', node: 'n9', capture: { mode: 'ambient' } }, view)).toMatchObject({ kind: 'fail' });
+    expect(deliver({ pod: 'p', namespace: 'shop', node: 'n9', capture: { mode: 'none' } }, view)).toEqual({ kind: 'direct' });
+  });
+
+  it('serves a pod with a sidecar by that sidecar, never by the ztunnel of its node', () => {
+    const z = toZtunnelPod(ztunnelPod('z1', 'n1', 'ztunnel-1-30-3', 'ztunnel-1-30-3', '1-30-3'));
+    const view: DataPlaneView = { nodes: nodeDataPlanes([z]), daemonSets: new Map() };
+    expect(deliver({ pod: 'p', namespace: 'shop', node: 'n1', capture: { mode: 'sidecar', revision: '1-31-0' } }, view)).toEqual({ kind: 'sidecar', revision: '1-31-0' });
   });
 });

@@ -61,7 +61,7 @@ describe("Istio's standard metrics in the simulator", () => {
       metadata: { name: 'reviews-v2-5d8f9c7b4-x7k2p', labels: { app: 'reviews', version: 'v2', 'pod-template-hash': '5d8f9c7b4' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'reviews-v2-5d8f9c7b4', uid: 'u', controller: true }] },
       spec: { containers: [], serviceAccountName: 'bookinfo-reviews' },
     };
-    const ep: Endpoint = { pod: 'reviews-v2-5d8f9c7b4-x7k2p', namespace: 'bookinfo-1-30-3', node: 'n1', ambient: true, identity: workloadIdentity(pod) };
+    const ep: Endpoint = { pod: 'reviews-v2-5d8f9c7b4-x7k2p', namespace: 'bookinfo-1-30-3', node: 'n1', capture: { mode: 'ambient' }, identity: workloadIdentity(pod) };
     const d = destinationLabels({ namespace: 'bookinfo-1-30-3', name: 'reviews' }, ep);
     for (const pair of [
       'destination_workload="reviews-v2"',
@@ -78,7 +78,7 @@ describe("Istio's standard metrics in the simulator", () => {
 });
 
 const z = (name: string, node: string, ds: string): ZtunnelPod => ({
-  key: `istio-system/${name}`, name, namespace: 'istio-system', node, daemonSet: `istio-system/${ds}`, serviceAccount: ds, caAddress: '', ready: true, running: true, terminating: false, certIssued: true, gated: false,
+  key: `istio-system/${name}`, name, namespace: 'istio-system', node, daemonSet: `istio-system/${ds}`, serviceAccount: ds, caAddress: '', ready: true, running: true, terminating: false, certIssued: true,
 });
 
 describe('the gateway counts what it serves', () => {
@@ -103,8 +103,8 @@ describe('the gateway counts what it serves', () => {
     snap = {
       ports: new Map([[`127.0.0.1:${port}`, { gateway: 'istio-ingress/ingress', listeners: [{ name: 'http', hostname: undefined, table }] }]]),
       endpoints: new Map([
-        ['stable/web', [{ pod: 'web-1', namespace: 'stable', node: 'n1', ambient: true }]],
-        ['canary/web', [{ pod: 'web-c', namespace: 'canary', node: 'n2', ambient: true }]],
+        ['stable/web', [{ pod: 'web-1', namespace: 'stable', node: 'n1', capture: { mode: 'ambient' } }]],
+        ['canary/web', [{ pod: 'web-c', namespace: 'canary', node: 'n2', capture: { mode: 'ambient' } }]],
         ['empty/web', []],
       ]),
       dataPlane: {

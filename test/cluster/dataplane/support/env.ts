@@ -8,9 +8,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
+import { TO } from '../../../support/demo-versions.js';
 
 export const CLUSTER_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const CHARTS = join(CLUSTER_ROOT, 'charts');
+/** Istio's real charts of the demo's newer line, as `make cluster-build` placed them (scripts/istio-charts.sh). */
+export const CHARTS = join(CLUSTER_ROOT, '.bin', 'istio', TO);
 
 function fileEnv(): Record<string, string> {
   const path = join(CLUSTER_ROOT, '.run', 'cluster.env');

@@ -4,7 +4,7 @@
 
 import type { Gateway, HTTPRoute } from '../../sim/model/gateway-api.js';
 import { kube, type Kube } from './env.js';
-import { dsReady, ensureBase, installChart, uninstall } from './mesh.js';
+import { dsReady, ensureBase, ensureCni, installChart, uninstall } from './mesh.js';
 import { createGateway, createNamespace, createNodes, deleteNamespaces, deleteNodes, deployApp, getGateway, getRoute, TEST_LABEL, testId, testToleration } from './objects.js';
 import { waitFor } from './poll.js';
 
@@ -23,19 +23,20 @@ export async function meshScene(nodeNames: string[], nodeLabels: Record<string, 
   const id = testId();
   const scene: Scene = { k, id, rev: `sim-${id}`, istioNs: `istio-sim-${id}`, nodes: [], namespaces: [], releases: [] };
   await ensureBase();
+  await ensureCni();
   scene.nodes = await createNodes(k, id, nodeNames, nodeLabels);
   await createNamespace(k, scene.istioNs);
   scene.namespaces.push(scene.istioNs);
   return scene;
 }
 
-/** istiod-<rev> trusting ztunnel-<rev>, and that ztunnel on the nodes carrying `selector`. */
-export async function installRevision(s: Scene, rev: string, selector: Record<string, string>, ztunnelSets: string[] = []): Promise<void> {
+/** istiod-<rev> trusting ztunnel-<rev>, and that ztunnel on the nodes carrying `selector` (`ztunnelStrings`: --set-string values). */
+export async function installRevision(s: Scene, rev: string, selector: Record<string, string>, ztunnelStrings: string[] = []): Promise<void> {
   const z = `ztunnel-${rev}`;
-  await installChart('istiod', `istiod-${rev}`, s.istioNs, [`revision=${rev}`, 'profile=ambient', `trustedZtunnelName=${z}`]);
+  await installChart('istiod', `istiod-${rev}`, s.istioNs, [`revision=${rev}`, 'profile=ambient', `global.istioNamespace=${s.istioNs}`, `trustedZtunnelName=${z}`]);
   s.releases.push(`istiod-${rev}`, z);
   const sel = Object.entries(selector).map(([key, v]) => `nodeSelector.${key.replace(/\./g, '\\.')}=${v}`);
-  await installChart('ztunnel', z, s.istioNs, [`revision=${rev}`, `resourceName=${z}`, `istioNamespace=${s.istioNs}`, ...sel, ...ztunnelSets], { wait: false });
+  await installChart('ztunnel', z, s.istioNs, [`revision=${rev}`, `resourceName=${z}`, `istioNamespace=${s.istioNs}`, ...sel], { wait: false, strings: ztunnelStrings });
   const count = s.nodes.length === 0 ? 0 : (await s.k.core.listNode({ labelSelector: Object.entries(selector).map(([a, b]) => `${a}=${b}`).join(',') })).items.length;
   await dsReady(s.k, s.istioNs, z, count);
 }

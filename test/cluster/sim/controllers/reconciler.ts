@@ -62,11 +62,11 @@ export class Reconciler {
     this.writeStatuses(world, plan.gateways, plan.routes, now);
     this.publish(world, plan.gateways);
     for (const a of ztunnelActions(world, now)) {
-      // A pod write in flight changes the pod twice (status, then gates): decide again after.
+      // Decide again once a write in flight has come back through the watch.
       if (this.writer.busy(`pod/${a.namespace}/${a.name}`)) continue;
-      if (this.shouldWrite(`pod/${a.namespace}/${a.name}`, a.resourceVersion, [a.status, a.ungate], undefined)) {
+      if (this.shouldWrite(`pod/${a.namespace}/${a.name}`, a.resourceVersion, a.status, undefined)) {
         if (!a.verdict.ok) this.log(`ztunnel pod ${a.namespace}/${a.name}: not Ready, ${a.verdict.message}`);
-        this.writer.pod(a.namespace, a.name, a.status, a.ungate);
+        this.writer.podStatus(a.namespace, a.name, a.status);
       }
     }
     this.describe(world, plan);

@@ -6,6 +6,7 @@ import type { Caches } from '../kube/informers.js';
 import { ISTIO_CONTROLLER, keyOf, type Gateway, type GatewayClass, type HTTPRoute, type ReferenceGrant } from '../model/gateway-api.js';
 import { buildControlPlane, type ControlPlane } from '../mesh/control-plane.js';
 import type { DataPlaneView, ZtunnelSet } from '../mesh/delivery.js';
+import { capture, cniAgents } from '../mesh/capture.js';
 import { parseFault, type FaultClock } from '../mesh/faults.js';
 import { serviceEndpoints, type Endpoint } from '../mesh/workloads.js';
 import { isZtunnelPod, nodeDataPlanes, toZtunnelPod, type ZtunnelPod } from '../mesh/ztunnel.js';
@@ -55,6 +56,7 @@ export function buildWorld(caches: Caches, clock: FaultClock): World {
   const services = byKey(caches.list('services'));
   const namespaceLabels = new Map(caches.list('namespaces').map((n) => [n.metadata?.name ?? '', n.metadata?.labels ?? {}]));
   const pods = caches.list('pods');
+  const agents = cniAgents(pods, caches.list('configmaps'));
   const ztunnels = pods.filter(isZtunnelPod).map((pod) => ({ pod, z: toZtunnelPod(pod) }));
   return {
     classes,
@@ -66,6 +68,8 @@ export function buildWorld(caches: Caches, clock: FaultClock): World {
     controlPlane: buildControlPlane(caches.list('deployments'), [...services.values()]),
     ztunnels,
     dataPlane: { nodes: nodeDataPlanes(ztunnels.map((x) => x.z)), daemonSets: ztunnelSets(caches.list('daemonsets'), clock) },
-    endpoints: serviceEndpoints(caches.list('endpointslices'), byKey(pods), (ns) => namespaceLabels.get(ns)),
+    endpoints: serviceEndpoints(caches.list('endpointslices'), byKey(pods), (pod, node) =>
+      capture(pod, namespaceLabels.get(pod?.metadata?.namespace ?? ''), node ? agents.get(node) : undefined),
+    ),
   };
 }

@@ -1,28 +1,23 @@
-// Plays istiod's certificate authority towards ztunnel pods. A real ztunnel turns Ready only once
-// its istiod issued its certificates, which istiod refuses to a ServiceAccount it does not trust
-// ("request authenticate failure"). kwok would mark every pod Ready, so the ztunnel chart gives
-// its pods a scheduling gate, and the simulator decides before lifting it:
-//  - trusted: lift the gate; the scheduler binds the pod and kwok makes it Running and Ready;
-//  - refused: first write the status of a running, not Ready ztunnel (kwok only starts Pending
-//    pods, so it never overrides it), then lift the gate; DaemonSet numberReady shows it.
-// A refused pod turns Ready once its istiod trusts it (e.g. helm upgrade with trustedZtunnelName).
-// Pods without the gate (kwok got there first) are overridden after the fact. Certificates once
-// issued stay issued (a real ztunnel keeps them for their lifetime).
+// Plays the kubelet for ztunnel pods, because a real ztunnel's readiness depends on istiod: it
+// turns Ready only once its istiod has issued its certificates, which istiod refuses to a
+// ServiceAccount it does not trust ("request authenticate failure", istio/istio#55488). kwok's
+// pod-ready stage leaves pods labelled app=ztunnel alone (scripts/kwok-config.sh), so once the
+// scheduler has bound one, the simulator writes its status: Running, and Ready only if trusted.
+// A refused pod turns Ready once its istiod trusts it (e.g. helm upgrade with
+// trustedZtunnelName). Certificates once issued stay issued (a real ztunnel keeps them for
+// their lifetime), so a ztunnel stays Ready when its istiod goes away later.
 
 import type { V1Pod, V1PodCondition } from '@kubernetes/client-node';
-import { CERT_CONDITION, CERT_GATE, trustVerdict, type TrustVerdict } from '../mesh/ztunnel.js';
+import { CERT_CONDITION, trustVerdict, type TrustVerdict } from '../mesh/ztunnel.js';
 import type { World } from './world.js';
 
-type Status = { phase?: string; conditions: Partial<V1PodCondition>[]; containerStatuses?: unknown[] };
+type Status = { phase?: string; startTime?: string; conditions: Partial<V1PodCondition>[]; containerStatuses: unknown[] };
 
 export interface ZtunnelAction {
   namespace: string;
   name: string;
   resourceVersion: string | undefined;
-  /** Written first. */
-  status?: Status;
-  /** Then the pod's scheduling gates are replaced by these (ours removed). */
-  ungate?: { name: string }[];
+  status: Status;
   verdict: TrustVerdict;
 }
 
@@ -38,55 +33,52 @@ function certCondition(verdict: TrustVerdict, now: string): Partial<V1PodConditi
     : { type: CERT_CONDITION, status: 'False', reason: verdict.reason, message: verdict.message, lastTransitionTime: t(now) };
 }
 
-function readiness(ready: boolean, message: string, now: string): Partial<V1PodCondition>[] {
-  return ['Ready', 'ContainersReady'].map((type) => ({ type, status: ready ? 'True' : 'False', reason: ready ? '' : 'ContainersNotReady', message, lastTransitionTime: t(now) }));
+function readiness(pod: V1Pod, verdict: TrustVerdict, now: string): Partial<V1PodCondition>[] {
+  const names = (pod.spec?.containers ?? []).map((c) => c.name).join(' ');
+  const message = verdict.ok ? '' : `containers with unready status: [${names}] (${verdict.message})`;
+  return ['Ready', 'ContainersReady'].map((type) => ({
+    type,
+    status: verdict.ok ? 'True' : 'False',
+    reason: verdict.ok ? '' : 'ContainersNotReady',
+    message,
+    lastTransitionTime: t(now),
+  }));
 }
 
-function unready(pod: V1Pod, verdict: TrustVerdict & { ok: false }): string {
-  return `containers with unready status: [${(pod.spec?.containers ?? []).map((c) => c.name).join(' ')}] (${verdict.message})`;
-}
-
-/** containerStatuses is replaced as a whole by a patch: keep kwok's entries, or make running ones. */
+/** Running containers, as a kubelet reports them; their start time is kept across rewrites. */
 function containers(pod: V1Pod, ready: boolean, now: string): unknown[] {
-  const current = pod.status?.containerStatuses;
-  if (current && current.length > 0) return current.map((c) => ({ ...c, ready }));
-  return (pod.spec?.containers ?? []).map((c) => ({ name: c.name, image: c.image, imageID: '', ready, restartCount: 0, started: true, state: { running: { startedAt: now } } }));
+  const started = new Map((pod.status?.containerStatuses ?? []).map((c) => [c.name, c.state?.running?.startedAt]));
+  return (pod.spec?.containers ?? []).map((c) => ({
+    name: c.name,
+    image: c.image,
+    imageID: '',
+    ready,
+    restartCount: 0,
+    started: true,
+    state: { running: { startedAt: started.get(c.name) ?? now } },
+  }));
 }
 
-function forGated(pod: V1Pod, verdict: TrustVerdict, now: string): Pick<ZtunnelAction, 'status' | 'ungate'> {
-  const ungate = (pod.spec?.schedulingGates ?? []).filter((g) => g.name !== CERT_GATE);
-  if (verdict.ok) return { ungate };
-  const conditions = [certCondition(verdict, now), { type: 'Initialized', status: 'True', lastTransitionTime: t(now) }, ...readiness(false, unready(pod, verdict), now)];
-  return { status: { phase: 'Running', conditions, containerStatuses: containers(pod, false, now) }, ungate };
-}
-
-function forRunning(pod: V1Pod, verdict: TrustVerdict, now: string): Status | undefined {
+function desired(pod: V1Pod, verdict: TrustVerdict, now: string): Status | undefined {
+  const running = pod.status?.phase === 'Running';
   const ready = cond(pod, 'Ready')?.status === 'True';
   const cert = cond(pod, CERT_CONDITION);
-  if (verdict.ok) {
-    if (cert?.status === 'True') return undefined;
-    // Only undo a not-Ready the simulator caused (kwok may simply not be done with the pod).
-    if (!ready && cert?.status === 'False') return { conditions: [certCondition(verdict, now), ...readiness(true, '', now)], containerStatuses: containers(pod, true, now) };
-    return { conditions: [certCondition(verdict, now)] };
-  }
-  if (!ready && cert?.status === 'False' && cert.reason === verdict.reason && cert.message === verdict.message) return undefined;
-  return { conditions: [certCondition(verdict, now), ...readiness(false, unready(pod, verdict), now)], containerStatuses: containers(pod, false, now) };
+  const settled = verdict.ok ? cert?.status === 'True' && ready : cert?.status === 'False' && !ready && cert.message === verdict.message;
+  if (running && settled) return undefined;
+  const conditions = [certCondition(verdict, now), ...readiness(pod, verdict, now)];
+  if (running) return { conditions, containerStatuses: containers(pod, verdict.ok, now) };
+  const initialized = { type: 'Initialized', status: 'True', lastTransitionTime: t(now) };
+  return { phase: 'Running', startTime: now, conditions: [...conditions, initialized], containerStatuses: containers(pod, verdict.ok, now) };
 }
 
 export function ztunnelActions(world: World, now: string): ZtunnelAction[] {
   const out: ZtunnelAction[] = [];
   for (const { pod, z } of world.ztunnels) {
-    if (z.terminating) continue;
-    const base = { namespace: z.namespace, name: z.name, resourceVersion: pod.metadata?.resourceVersion };
-    if (z.gated) {
-      const verdict = trustVerdict(z, world.controlPlane, world.services);
-      out.push({ ...base, verdict, ...forGated(pod, verdict, now) });
-      continue;
-    }
-    if (!z.running || !z.node) continue;
+    // Not bound yet (the scheduler decides first), or on its way out (kwok deletes it).
+    if (z.terminating || !z.node) continue;
     const verdict: TrustVerdict = z.certIssued ? { ok: true, istiod: 'kept' } : trustVerdict(z, world.controlPlane, world.services);
-    const status = forRunning(pod, verdict, now);
-    if (status) out.push({ ...base, verdict, status });
+    const status = desired(pod, verdict, now);
+    if (status) out.push({ namespace: z.namespace, name: z.name, resourceVersion: pod.metadata?.resourceVersion, status, verdict });
   }
   return out;
 }

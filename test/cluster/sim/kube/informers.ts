@@ -1,9 +1,10 @@
 // Watches every kind the simulator reads, through client-node informers that keep their own
 // caches; the simulator only learns "something changed" and rebuilds its model from the caches.
 // An informer that fails (apiserver restart, CRD not installed yet) is restarted after a pause.
-// Nodes are not watched: their heartbeats would wake the loop for nothing (pods carry nodeName).
+// Nodes are cached but do not wake the loop: their heartbeats would wake it for nothing.
 
 import {
+  AdmissionregistrationV1Api,
   AppsV1Api,
   CoreV1Api,
   CustomObjectsApi,
@@ -13,6 +14,10 @@ import {
   type KubeConfig,
   type KubernetesObject,
   type ObjectCache,
+  type V1ConfigMap,
+  type V1MutatingWebhookConfiguration,
+  type V1Node,
+  type V1ValidatingWebhookConfiguration,
   type V1DaemonSet,
   type V1Deployment,
   type V1EndpointSlice,
@@ -29,6 +34,10 @@ export interface Kinds {
   endpointslices: V1EndpointSlice;
   deployments: V1Deployment;
   daemonsets: V1DaemonSet;
+  configmaps: V1ConfigMap;
+  mutatingwebhookconfigurations: V1MutatingWebhookConfiguration;
+  validatingwebhookconfigurations: V1ValidatingWebhookConfiguration;
+  nodes: V1Node;
   gatewayclasses: GatewayClass;
   gateways: Gateway;
   httproutes: HTTPRoute;
@@ -38,11 +47,15 @@ export interface Kinds {
 export type KindName = keyof Kinds;
 type Lister = () => Promise<{ items: unknown[]; metadata?: { resourceVersion?: string } }>;
 
-function specs(kc: KubeConfig): Record<KindName, { path: string; list: Lister; labelSelector?: string }> {
+/** quiet: cached for lookups, but a change does not wake the loop (node heartbeats). */
+type Spec = { path: string; list: Lister; labelSelector?: string; quiet?: true };
+
+function specs(kc: KubeConfig): Record<KindName, Spec> {
   const core = kc.makeApiClient(CoreV1Api);
   const apps = kc.makeApiClient(AppsV1Api);
   const disc = kc.makeApiClient(DiscoveryV1Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
+  const admission = kc.makeApiClient(AdmissionregistrationV1Api);
   const gw = (version: string, plural: string) => ({
     path: `/apis/gateway.networking.k8s.io/${version}/${plural}`,
     list: () => custom.listClusterCustomObject({ group: 'gateway.networking.k8s.io', version, plural }) as ReturnType<Lister>,
@@ -55,6 +68,22 @@ function specs(kc: KubeConfig): Record<KindName, { path: string; list: Lister; l
     // Only istiods matter among Deployments; the label is on every istiod the charts render.
     deployments: { path: '/apis/apps/v1/deployments', list: () => apps.listDeploymentForAllNamespaces({ labelSelector: 'app=istiod' }), labelSelector: 'app=istiod' },
     daemonsets: { path: '/apis/apps/v1/daemonsets', list: () => apps.listDaemonSetForAllNamespaces() },
+    // Istio's own ConfigMaps (istio-cni-config, istio-sidecar-injector-<rev>, istio-<rev>) all
+    // carry istio.io/rev; the rest of the cluster's ConfigMaps would only wake the loop.
+    configmaps: { path: '/api/v1/configmaps', list: () => core.listConfigMapForAllNamespaces({ labelSelector: 'istio.io/rev' }), labelSelector: 'istio.io/rev' },
+    // istiod's webhook controllers patch the caBundle of the webhook configurations of their
+    // revision (labelled istio.io/rev); the admission simulator reads nodes' kubelet versions.
+    mutatingwebhookconfigurations: {
+      path: '/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations',
+      list: () => admission.listMutatingWebhookConfiguration({ labelSelector: 'istio.io/rev' }),
+      labelSelector: 'istio.io/rev',
+    },
+    validatingwebhookconfigurations: {
+      path: '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations',
+      list: () => admission.listValidatingWebhookConfiguration({ labelSelector: 'istio.io/rev' }),
+      labelSelector: 'istio.io/rev',
+    },
+    nodes: { path: '/api/v1/nodes', list: () => core.listNode(), quiet: true },
     gatewayclasses: gw('v1', 'gatewayclasses'),
     gateways: gw('v1', 'gateways'),
     httproutes: gw('v1', 'httproutes'),
@@ -89,7 +118,7 @@ export class Caches {
   }
 
   async start(): Promise<void> {
-    for (const [kind, spec] of Object.entries(specs(this.kc)) as [KindName, ReturnType<typeof specs>[KindName]][]) {
+    for (const [kind, spec] of Object.entries(specs(this.kc)) as [KindName, Spec][]) {
       // The informer fills its cache right after the list resolves: mark the kind synced then.
       const list = async () => {
         const result = await spec.list();
@@ -99,9 +128,11 @@ export class Caches {
       };
       const informer = makeInformer<KubernetesObject>(this.kc, spec.path, list as never, spec.labelSelector);
       const changed = () => this.onChange(kind);
-      informer.on('add', changed);
-      informer.on('update', changed);
-      informer.on('delete', changed);
+      if (!spec.quiet) {
+        informer.on('add', changed);
+        informer.on('update', changed);
+        informer.on('delete', changed);
+      }
       informer.on('error', (err) => this.restart(kind, informer, err));
       this.informers.set(kind, informer);
     }

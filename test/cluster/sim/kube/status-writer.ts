@@ -44,13 +44,8 @@ export class StatusWriter {
     );
   }
 
-  /** A pod's status first (if given), then its scheduling gates (if given), in that order. */
-  pod(namespace: string, name: string, status: unknown, schedulingGates: { name: string }[] | undefined): void {
-    this.enqueue(`pod/${namespace}/${name}`, async () => {
-      if (status) await this.core.patchNamespacedPodStatus({ namespace, name, body: { status } }, strategic);
-      // The typed patch methods send a JSON patch by default.
-      if (schedulingGates) await this.core.patchNamespacedPod({ namespace, name, body: [{ op: 'replace', path: '/spec/schedulingGates', value: schedulingGates }] });
-    });
+  podStatus(namespace: string, name: string, status: unknown): void {
+    this.enqueue(`pod/${namespace}/${name}`, () => this.core.patchNamespacedPodStatus({ namespace, name, body: { status } }, strategic));
   }
 
   /** Whether a write for this object is still on its way (its watch event has not come back). */

@@ -1,6 +1,7 @@
-// What happens to a request once the gateway picked an endpoint: a pod outside ambient answers
-// directly; an ambient pod is reached through the ztunnel of its node, which may be missing,
-// not Ready, doubled (broken) or carrying its revision's staged faults.
+// What happens to a request once the gateway picked an endpoint: a pod outside the mesh answers
+// directly, a pod with a sidecar through its sidecar (never the node's ztunnel: istio-cni leaves
+// it out of ambient); an ambient pod is reached through the ztunnel of its node, which may be
+// missing, not Ready, doubled (broken) or carrying its revision's staged faults.
 
 import type { Fault } from './faults.js';
 import type { Endpoint } from './workloads.js';
@@ -20,11 +21,13 @@ export interface DataPlaneView {
 
 export type Delivery =
   | { kind: 'direct' }
+  | { kind: 'sidecar'; revision: string }
   | { kind: 'ztunnel'; ztunnel: string; revision: string; set: ZtunnelSet | undefined }
   | { kind: 'fail'; reason: string; ztunnel?: string; revision?: string };
 
 export function deliver(ep: Endpoint, view: DataPlaneView): Delivery {
-  if (!ep.ambient) return { kind: 'direct' };
+  if (ep.capture.mode === 'sidecar') return { kind: 'sidecar', revision: ep.capture.revision };
+  if (ep.capture.mode === 'none') return { kind: 'direct' };
   const dp = ep.node ? view.nodes.get(ep.node) : undefined;
   if (!dp || dp.state === 'none') return { kind: 'fail', reason: `no ztunnel on node ${ep.node ?? '<unscheduled>'}` };
   if (dp.state === 'broken') return { kind: 'fail', reason: `node ${ep.node} runs ztunnels of two DaemonSets (${dp.daemonSets.join(', ')}): broken data plane` };

@@ -124,7 +124,7 @@ export function destinationLabels(service: { namespace: string; name: string } |
   return labels([
     ['destination_workload', id?.workload ?? UNKNOWN],
     ['destination_workload_namespace', endpoint?.namespace ?? UNKNOWN],
-    ['destination_principal', id && endpoint?.ambient ? `spiffe://cluster.local/ns/${endpoint.namespace}/sa/${id.serviceAccount}` : UNKNOWN],
+    ['destination_principal', id && endpoint && endpoint.capture.mode !== 'none' ? `spiffe://cluster.local/ns/${endpoint.namespace}/sa/${id.serviceAccount}` : UNKNOWN],
     ['destination_app', id?.app ?? UNKNOWN],
     ['destination_version', id?.version ?? UNKNOWN],
     ['destination_service', service ? `${service.name}.${service.namespace}.svc.cluster.local` : UNKNOWN],

@@ -1,13 +1,15 @@
 // Backends as the mesh sees them: a Service's Ready endpoints (from the EndpointSlices the real
-// controller-manager maintains), each with its pod's node and whether the pod is in ambient.
+// controller-manager maintains), each with its pod's node and the data plane that serves it.
 
 import type { V1EndpointSlice, V1Pod } from '@kubernetes/client-node';
+import type { Capture } from './capture.js';
 
 export interface Endpoint {
   pod: string;
   namespace: string;
   node: string | undefined;
-  ambient: boolean;
+  /** ambient (its node's ztunnel), its own sidecar, or none (answers directly). */
+  capture: Capture;
   /** Who the pod is, as Istio's metrics name it; absent when the pod is not in the cache. */
   identity?: WorkloadIdentity;
 }
@@ -22,20 +24,11 @@ export interface WorkloadIdentity {
   serviceAccount: string;
 }
 
-const MODE = 'istio.io/dataplane-mode';
-
-/** A pod's own label wins (ambient or none); otherwise its namespace's. */
-export function isAmbient(pod: V1Pod | undefined, namespaceLabels: Record<string, string> | undefined): boolean {
-  const own = pod?.metadata?.labels?.[MODE];
-  if (own !== undefined) return own === 'ambient';
-  return namespaceLabels?.[MODE] === 'ambient';
-}
-
 /** Ready endpoints per Service key "namespace/name". */
 export function serviceEndpoints(
   slices: Iterable<V1EndpointSlice>,
   pods: Map<string, V1Pod>,
-  namespaceLabels: (ns: string) => Record<string, string> | undefined,
+  captureOf: (pod: V1Pod | undefined, node: string | undefined) => Capture,
 ): Map<string, Endpoint[]> {
   const out = new Map<string, Endpoint[]>();
   const seen = new Set<string>();
@@ -53,11 +46,12 @@ export function serviceEndpoints(
       if (seen.has(id)) continue;
       seen.add(id);
       const pod = podName ? pods.get(`${podNs}/${podName}`) : undefined;
+      const node = ep.nodeName ?? pod?.spec?.nodeName;
       list.push({
         pod: podName ?? ep.addresses[0] ?? '',
         namespace: podNs,
-        node: ep.nodeName ?? pod?.spec?.nodeName,
-        ambient: isAmbient(pod, namespaceLabels(podNs)),
+        node,
+        capture: captureOf(pod, node),
         ...(pod ? { identity: workloadIdentity(pod) } : {}),
       });
     }

@@ -6,8 +6,6 @@ import type { V1Pod, V1Service } from '@kubernetes/client-node';
 import { istiodForAddress, type ControlPlane } from './control-plane.js';
 
 export const CERT_CONDITION = 'sim.ambient-canary.dev/CertificateIssued';
-/** The scheduling gate the ztunnel chart puts on its pods; the simulator lifts it (see controllers). */
-export const CERT_GATE = 'sim.ambient-canary.dev/ztunnel-certificates';
 const DEFAULT_CA = 'istiod.istio-system.svc:15012';
 
 export interface ZtunnelPod {
@@ -22,9 +20,9 @@ export interface ZtunnelPod {
   running: boolean;
   terminating: boolean;
   certIssued: boolean;
-  gated: boolean;
 }
 
+/** Istio's own test (IsZtunnelPod, cni/pkg/util/podutil.go) is the label; ours also wants its DaemonSet. */
 export function isZtunnelPod(pod: V1Pod): boolean {
   return pod.metadata?.labels?.['app'] === 'ztunnel' && (pod.metadata?.ownerReferences ?? []).some((o) => o.kind === 'DaemonSet');
 }
@@ -50,7 +48,6 @@ export function toZtunnelPod(pod: V1Pod): ZtunnelPod {
     running: pod.status?.phase === 'Running',
     terminating: Boolean(pod.metadata?.deletionTimestamp),
     certIssued: conditionTrue(pod, CERT_CONDITION),
-    gated: (pod.spec?.schedulingGates ?? []).some((g) => g.name === CERT_GATE),
   };
 }
 

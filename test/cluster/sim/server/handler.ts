@@ -61,20 +61,22 @@ function serve(snap: Snapshot, res: ServerResponse, route: string, svc: { namesp
   if (!eps || eps.length === 0) return send(res, 503, { 'x-sim-route': route, 'x-sim-service': key, 'content-type': 'text/plain', 'x-sim-error': 'no Ready endpoint' }, NO_UPSTREAM, filters, tally, { service: svc, flags: 'UH' });
   const ep = eps[Math.floor(Math.random() * eps.length)]!;
   const d = deliver(ep, snap.dataPlane);
-  const headers: HeaderMap = { 'x-sim-route': route, 'x-sim-service': key, 'x-sim-namespace': ep.namespace, 'x-sim-pod': ep.pod, 'x-sim-node': ep.node ?? '', 'x-sim-revision': 'none' };
+  const headers: HeaderMap = { 'x-sim-route': route, 'x-sim-service': key, 'x-sim-namespace': ep.namespace, 'x-sim-pod': ep.pod, 'x-sim-node': ep.node ?? '', 'x-sim-revision': 'none', 'x-sim-served-by': 'none' };
   if (d.kind === 'fail') {
-    Object.assign(headers, { 'content-type': 'text/plain', 'x-sim-revision': d.revision ?? '', 'x-sim-ztunnel': d.ztunnel ?? '', 'x-sim-error': d.reason });
+    const servedBy = d.revision ? `ztunnel-${d.revision}` : 'none';
+    Object.assign(headers, { 'content-type': 'text/plain', 'x-sim-revision': d.revision ?? '', 'x-sim-served-by': servedBy, 'x-sim-ztunnel': d.ztunnel ?? '', 'x-sim-error': d.reason });
     return send(res, 503, headers, RESET, filters, tally, { service: svc, endpoint: ep, flags: 'UF' });
   }
   const answered: Answerer = { service: svc, endpoint: ep, flags: '-' };
-  if (d.kind === 'ztunnel') Object.assign(headers, { 'x-sim-revision': d.revision, 'x-sim-ztunnel': d.ztunnel });
+  if (d.kind === 'ztunnel') Object.assign(headers, { 'x-sim-revision': d.revision, 'x-sim-served-by': `ztunnel-${d.revision}`, 'x-sim-ztunnel': d.ztunnel });
+  if (d.kind === 'sidecar') Object.assign(headers, { 'x-sim-revision': d.revision, 'x-sim-served-by': `sidecar-${d.revision}` });
   const fault = d.kind === 'ztunnel' && d.set ? applyFault(d.set.fault, d.set.faultStartMs, now) : undefined;
   const answer = () => {
     if (fault?.errorStatus !== undefined) {
       return send(res, fault.errorStatus, Object.assign(headers, { 'content-type': 'text/plain', 'x-sim-error': 'staged fault' }), 'fault injected', filters, tally, answered);
     }
     headers['content-type'] = 'application/json';
-    const body = JSON.stringify({ namespace: ep.namespace, service: svc.name, pod: ep.pod, node: ep.node, revision: headers['x-sim-revision'], route, headers: seen });
+    const body = JSON.stringify({ namespace: ep.namespace, service: svc.name, pod: ep.pod, node: ep.node, revision: headers['x-sim-revision'], servedBy: headers['x-sim-served-by'], route, headers: seen });
     send(res, 200, headers, body, filters, tally, answered);
   };
   if (fault && fault.latencyMs > 0) setTimeout(answer, fault.latencyMs);
