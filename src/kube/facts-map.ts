@@ -145,12 +145,15 @@ function injectionStatus(annotation: string | undefined): { containers: string[]
 }
 
 /**
- * ztunnel's own pods, by istio-cni's rule (cni/pkg/util/podutil.go, IsZtunnelPod): in the Istio
- * system namespace and labelled app=ztunnel. The real ztunnel chart names its container
- * istio-proxy, so without this every ztunnel pod would look like a sidecar.
+ * A ztunnel pod: labelled app=ztunnel (istio-cni's IsZtunnelPod, cni/pkg/util/podutil.go, also
+ * asks for the Istio system namespace) and run by a DaemonSet, in whatever namespace: the real
+ * ztunnel chart names its container istio-proxy, and a mesh's ztunnel need not live in the
+ * run's Istio namespace (another mesh's, a test's). One that carries istiod's status
+ * annotation was injected, so it is a sidecar pod whatever its labels say.
  */
-export function isZtunnelPod(pod: V1Pod, istioNamespace: string): boolean {
-  return pod.metadata?.namespace === istioNamespace && pod.metadata?.labels?.['app'] === 'ztunnel';
+export function isZtunnelPod(pod: V1Pod): boolean {
+  const daemon = (pod.metadata?.ownerReferences ?? []).some((o) => o.kind === 'DaemonSet');
+  return daemon && pod.metadata?.labels?.['app'] === 'ztunnel' && pod.metadata.annotations?.[SIDECAR_STATUS] === undefined;
 }
 
 /**
@@ -159,8 +162,8 @@ export function isZtunnelPod(pod: V1Pod, istioNamespace: string): boolean {
  * native sidecar (an init container with restartPolicy Always, Istio's default since 1.27)
  * named istio-proxy. ztunnel's own pods are not sidecars.
  */
-export function sidecarFacts(pod: V1Pod, istioNamespace: string): SidecarPodFacts | undefined {
-  if (isZtunnelPod(pod, istioNamespace)) return undefined;
+export function sidecarFacts(pod: V1Pod): SidecarPodFacts | undefined {
+  if (isZtunnelPod(pod)) return undefined;
   const annotation = pod.metadata?.annotations?.[SIDECAR_STATUS];
   const status = injectionStatus(annotation);
   const names = new Set([SIDECAR_CONTAINER, ...status.containers]);

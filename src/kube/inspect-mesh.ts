@@ -23,7 +23,7 @@ export async function readMeshFacts(client: KubeClient, query: MeshQuery, signal
     cniDaemonSet(client, signal),
     client.call(site('list', 'Pod', query.istioNamespace), signal, () => client.core.listNamespacedPod({ namespace: query.istioNamespace, labelSelector: 'app=ztunnel' })),
     client.call(site('list', 'Pod'), signal, () => client.core.listPodForAllNamespaces({ labelSelector: CNI_SELECTOR })),
-    sidecarPods(client, query.istioNamespace, signal),
+    sidecarPods(client, signal),
     webhookConfigurations(client, signal),
     deployments(client, query.stableNamespace, signal),
     servedKinds(client, query.served, signal),
@@ -73,12 +73,12 @@ async function cniConfig(client: KubeClient, namespace: string, signal: AbortSig
   }
 }
 
-async function sidecarPods(client: KubeClient, istioNamespace: string, signal: AbortSignal) {
+async function sidecarPods(client: KubeClient, signal: AbortSignal) {
   const found = [];
   let token: string | undefined;
   do {
     const page = await client.call(site('list', 'Pod'), signal, () => client.core.listPodForAllNamespaces({ limit: PAGE, _continue: token }));
-    found.push(...page.items.map((p: V1Pod) => sidecarFacts(p, istioNamespace)).filter((s) => s !== undefined));
+    found.push(...page.items.map((p: V1Pod) => sidecarFacts(p)).filter((s) => s !== undefined));
     token = page.metadata?._continue || undefined;
   } while (token);
   return found;

@@ -10,49 +10,53 @@ const status = (revision: string, containers = ['istio-proxy']) => ({ 'sidecar.i
 
 describe('sidecarFacts', () => {
   it('finds an istio-proxy container without ISTIO_META_ENABLE_HBONE', () => {
-    expect(sidecarFacts(pod({ containers: [{ name: 'app' }, proxy()] }), 'istio-system')).toEqual({ namespace: 'shop', name: 'cart-1', proxy: true, hbone: false, revision: undefined });
+    expect(sidecarFacts(pod({ containers: [{ name: 'app' }, proxy()] }))).toEqual({ namespace: 'shop', name: 'cart-1', proxy: true, hbone: false, revision: undefined });
   });
 
   it('finds a native sidecar (an init container named istio-proxy) with HBONE', () => {
-    expect(sidecarFacts(pod({ containers: [{ name: 'app' }], initContainers: [{ ...proxy([{ name: 'ISTIO_META_ENABLE_HBONE', value: 'true' }]), restartPolicy: 'Always' }] }), 'istio-system')).toMatchObject({ proxy: true, hbone: true });
+    expect(sidecarFacts(pod({ containers: [{ name: 'app' }], initContainers: [{ ...proxy([{ name: 'ISTIO_META_ENABLE_HBONE', value: 'true' }]), restartPolicy: 'Always' }] }))).toMatchObject({ proxy: true, hbone: true });
   });
 
   it('treats ISTIO_META_ENABLE_HBONE=false as no HBONE', () => {
-    expect(sidecarFacts(pod({ containers: [proxy([{ name: 'ISTIO_META_ENABLE_HBONE', value: 'false' }])] }), 'istio-system')?.hbone).toBe(false);
+    expect(sidecarFacts(pod({ containers: [proxy([{ name: 'ISTIO_META_ENABLE_HBONE', value: 'false' }])] }))?.hbone).toBe(false);
   });
 
   it('takes the revision from the injector\'s status annotation, and its proxy by the name it records', () => {
     const renamed = { ...proxy([{ name: 'ISTIO_META_ENABLE_HBONE', value: 'true' }]), name: 'envoy' };
-    expect(sidecarFacts(pod({ containers: [{ name: 'app' }, renamed] }, {}, status('1-30-4-dev', ['envoy'])), 'istio-system')).toEqual({ namespace: 'shop', name: 'cart-1', proxy: true, hbone: true, revision: '1-30-4-dev' });
+    expect(sidecarFacts(pod({ containers: [{ name: 'app' }, renamed] }, {}, status('1-30-4-dev', ['envoy'])))).toEqual({ namespace: 'shop', name: 'cart-1', proxy: true, hbone: true, revision: '1-30-4-dev' });
   });
 
   it('counts a pod marked injected but running no proxy, as istio-cni does (podHasSidecar: the annotation alone)', () => {
-    expect(sidecarFacts(pod({ containers: [{ name: 'app' }] }, {}, status('1-30-4-dev')), 'istio-system')).toEqual({ namespace: 'shop', name: 'cart-1', proxy: false, hbone: false, revision: '1-30-4-dev' });
-    expect(sidecarFacts(pod({ containers: [{ name: 'app' }] }, {}, { 'sidecar.istio.io/status': 'not json' }), 'istio-system')).toMatchObject({ proxy: false, revision: undefined });
+    expect(sidecarFacts(pod({ containers: [{ name: 'app' }] }, {}, status('1-30-4-dev')))).toEqual({ namespace: 'shop', name: 'cart-1', proxy: false, hbone: false, revision: '1-30-4-dev' });
+    expect(sidecarFacts(pod({ containers: [{ name: 'app' }] }, {}, { 'sidecar.istio.io/status': 'not json' }))).toMatchObject({ proxy: false, revision: undefined });
   });
 
   it('skips pods without a sidecar', () => {
-    expect(sidecarFacts(pod({ containers: [{ name: 'app' }] }), 'istio-system')).toBeUndefined();
+    expect(sidecarFacts(pod({ containers: [{ name: 'app' }] }))).toBeUndefined();
   });
 
   describe('ztunnel, whose real chart names its container istio-proxy (fixtures/ztunnel-1.31.objects.yaml)', () => {
     const ds = daemonSet('ztunnel-1.31.objects.yaml');
     const template = ds.spec?.template;
-    const real = (namespace: string): V1Pod => ({ metadata: { ...template?.metadata, name: 'ztunnel-abcde', namespace }, spec: template?.spec });
+    const real = (namespace: string): V1Pod => ({ metadata: { ...template?.metadata, name: 'ztunnel-abcde', namespace, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'ztunnel', uid: 'u' }] }, spec: template?.spec });
 
     it('the rendered pod runs a container named istio-proxy and carries the labels istio-cni looks at', () => {
       expect(template?.spec?.containers.map((c) => c.name)).toEqual(['istio-proxy']);
       expect(template?.metadata?.labels).toMatchObject({ app: 'ztunnel', 'app.kubernetes.io/name': 'ztunnel', 'sidecar.istio.io/inject': 'false', 'istio.io/dataplane-mode': 'none' });
     });
 
-    it('is not a sidecar in the Istio namespace (istio-cni IsZtunnelPod: system namespace and app=ztunnel)', () => {
-      expect(sidecarFacts(real('istio-system'), 'istio-system')).toBeUndefined();
-      expect(sidecarFacts(real('kube-system'), 'kube-system')).toBeUndefined();
+    it('is not a sidecar, in whatever namespace its DaemonSet runs it (another mesh\'s, a test\'s)', () => {
+      expect(sidecarFacts(real('istio-system'))).toBeUndefined();
+      expect(sidecarFacts(real('kube-system'))).toBeUndefined();
+      expect(sidecarFacts(real('mesh-b'))).toBeUndefined();
     });
 
-    it('is one elsewhere, as Istio\'s rule says: app=ztunnel alone proves nothing', () => {
-      expect(sidecarFacts(real('shop'), 'istio-system')).toMatchObject({ namespace: 'shop', proxy: true });
-      expect(sidecarFacts(pod({ containers: [proxy()] }, { app: 'ztunnel' }), 'istio-system')).toMatchObject({ proxy: true });
+    it('is one when it is not a DaemonSet\'s, or when istiod injected it: app=ztunnel alone proves nothing', () => {
+      const owned = { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'DaemonSet', name: 'ztunnel', uid: 'u' }] };
+      expect(sidecarFacts(pod({ containers: [proxy()] }, { app: 'ztunnel' }))).toMatchObject({ proxy: true });
+      const injected = real('shop');
+      injected.metadata = { ...injected.metadata, ...owned, annotations: status('1-31-0-dev') };
+      expect(sidecarFacts(injected)).toMatchObject({ namespace: 'shop', proxy: true, revision: '1-31-0-dev' });
     });
   });
 });
