@@ -2,23 +2,28 @@
  * Benchmark 1, breach -> revert, on the local cluster through the CLI: `canary upgrade`
  * of the demo (test/cluster/demo) at the default profile's 500 rps, with the canary's
  * ztunnel staged to fail (30% 503s) FAULT_AFTER_S after its DaemonSet was created (the
- * chart's sim.fault values; the simulator starts the fault clock at creationTimestamp),
- * which lands inside the 10% step. Measured: from that onset to the HTTPRoute watch event
+ * simulator's sim.ambient-canary.dev/* annotations, put on the DaemonSet by the real ztunnel
+ * chart's `annotations` value; the simulator starts the fault clock at creationTimestamp),
+ * which lands inside the 10% step. Versions: the demo's (test/cluster/demo/versions.env). Measured: from that onset to the HTTPRoute watch event
  * that shows the canary weight back at 0. Target: median <= 2 s. A run whose 10% step had
  * not begun by the onset is not counted. Skips, saying why, when the local cluster or the
  * demo setup is not there. It resets the cluster (the demo's stable-mesh.sh) before every
- * run: do not run it while someone else uses the local cluster.
+ * run, holding the demo state's lock (test/support/demo-state.ts) throughout, as the tests
+ * that upgrade the demo do: it waits while one of them runs.
  */
-import { createWriteStream, existsSync, mkdirSync, writeFileSync, type WriteStream } from 'node:fs';
+import { copyFileSync, createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { KubeConfig, Watch } from '@kubernetes/client-node';
 import { execa } from 'execa';
+import { parse, stringify } from 'yaml';
+import { lockDemoState } from '../test/support/demo-state.js';
+import { FROM, TO, TO_REV } from '../test/support/demo-versions.js';
 import { clusterEnv, envNumber, median, ROOT } from './lib.js';
 
 const RUNS = envNumber('BENCH_RUNS', 10);
 const FAULT_AFTER_S = envNumber('BENCH_FAULT_AFTER_S', 20);
 const DEMO = `${ROOT}test/cluster/demo`;
-const CANARY_NS = 'bookinfo-1-30-3';
+const CANARY_NS = `bookinfo-${TO_REV}`;
 
 function skip(why: string): never {
   console.log(`RESULT breach->revert: SKIPPED: ${why}`);
@@ -45,11 +50,20 @@ function canaryWeight(route: { spec?: { rules?: Array<{ matches?: Array<{ header
   return most;
 }
 
-/** A values folder whose 1.30.3 data plane carries the staged fault (the demo's faulty/ does it from the start). */
+/**
+ * A values folder for TO: revisions/<TO>/ (the demo's values), its data plane adding the staged
+ * fault as DaemonSet annotations, strings as annotations must be (the demo's faulty-later/ does
+ * the same with its own delay).
+ */
 function faultyValues(): string {
-  const dir = `${tmpdir()}/ambient-canary-breach/1.30.3`;
+  const revisions = `${ROOT}revisions/${TO}`;
+  const dir = `${tmpdir()}/ambient-canary-breach/${TO}`;
   mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}/data-plane.yaml`, `sim:\n  fault:\n    errorRate: 0.3\n    statusCode: 503\n    afterSeconds: ${FAULT_AFTER_S}\n`);
+  copyFileSync(`${revisions}/control-plane.yaml`, `${dir}/control-plane.yaml`);
+  const dataPlane = (parse(readFileSync(`${revisions}/data-plane.yaml`, 'utf8')) ?? {}) as Record<string, unknown>;
+  const fault = { 'sim.ambient-canary.dev/error-rate': '0.3', 'sim.ambient-canary.dev/status-code': '503', 'sim.ambient-canary.dev/after-seconds': String(FAULT_AFTER_S) };
+  const annotations = { ...(dataPlane['annotations'] as Record<string, string> | undefined), ...fault };
+  writeFileSync(`${dir}/data-plane.yaml`, stringify({ ...dataPlane, annotations }));
   return `${tmpdir()}/ambient-canary-breach`;
 }
 
@@ -66,7 +80,7 @@ async function watchRoute(seen: Seen): Promise<{ abort?: () => void }> {
     const w = canaryWeight(obj as never);
     if (w === 10 && seen.at10 === undefined) {
       seen.at10 = Date.now();
-      void kubectl(['get', 'daemonset', '-n', 'istio-system', 'ztunnel-1-30-3', '-o', 'jsonpath={.metadata.creationTimestamp}']).then((r) => (seen.createdMs = Date.parse(r.stdout.trim())));
+      void kubectl(['get', 'daemonset', '-n', 'istio-system', `ztunnel-${TO_REV}`, '-o', 'jsonpath={.metadata.creationTimestamp}']).then((r) => (seen.createdMs = Date.parse(r.stdout.trim())));
     }
     if (seen.at10 !== undefined && seen.revertedAt === undefined && w === 0) seen.revertedAt = Date.now();
   };
@@ -74,10 +88,11 @@ async function watchRoute(seen: Seen): Promise<{ abort?: () => void }> {
 }
 
 async function oneRun(run: number, log: WriteStream, values: string): Promise<number | undefined> {
-  await execa(`${DEMO}/stable-mesh.sh`, [], { cwd: ROOT, stdout: log, stderr: log });
+  // DEMO_LOCK_OWNER: the lock stable-mesh.sh would wait for is ours.
+  await execa(`${DEMO}/stable-mesh.sh`, [], { cwd: ROOT, stdout: log, stderr: log, env: { DEMO_LOCK_OWNER: String(process.pid) } });
   const seen: Seen = { at10: undefined, createdMs: undefined, revertedAt: undefined };
   const watching = await watchRoute(seen);
-  const args = ['upgrade', '--config', `${DEMO}/canary.yaml`, '--from', '1.29.6', '--to', '1.30.3', '--bake', '60s', '--values-dir', values];
+  const args = ['upgrade', '--config', `${DEMO}/canary.yaml`, '--from', FROM, '--to', TO, '--bake', '60s', '--values-dir', values];
   const cli = await execa(process.execPath, [`${ROOT}bin/canary.js`, ...args], { cwd: ROOT, reject: false, stdout: log, stderr: log, timeout: 900_000 });
   watching.abort?.();
   const onset = seen.createdMs === undefined ? undefined : seen.createdMs + FAULT_AFTER_S * 1000;
@@ -91,14 +106,19 @@ async function oneRun(run: number, log: WriteStream, values: string): Promise<nu
 const logPath = `${tmpdir()}/ambient-canary-breach-revert.log`;
 const log = createWriteStream(logPath);
 await new Promise((r) => log.once('open', r));
-console.log(`Breach -> revert: ${RUNS} upgrades 1.29.6 -> 1.30.3 on the local cluster at 500 rps; faults (30% 503) start ${FAULT_AFTER_S} s after the canary ztunnel is created, inside the 10% step; CLI output in ${logPath}`);
+console.log(`Breach -> revert: ${RUNS} upgrades ${FROM} -> ${TO} on the local cluster at 500 rps; faults (30% 503) start ${FAULT_AFTER_S} s after the canary ztunnel is created, inside the 10% step; CLI output in ${logPath}`);
 const values = faultyValues();
 const delays: number[] = [];
-for (let run = 1; run <= RUNS; run++) {
-  const d = await oneRun(run, log, values);
-  if (d !== undefined) delays.push(d);
+const unlock = await lockDemoState();
+try {
+  for (let run = 1; run <= RUNS; run++) {
+    const d = await oneRun(run, log, values);
+    if (d !== undefined) delays.push(d);
+  }
+} finally {
+  unlock();
+  log.end();
 }
-log.end();
 if (delays.length === 0) {
   console.log('RESULT breach->revert: no run reverted after the fault onset (see the log)');
 } else {

@@ -10,6 +10,7 @@ import { LoadSource } from '../src/load/load-source.js';
 import { readLoadProfile } from '../src/load/profile-file.js';
 import { SourcesStepJudge } from '../src/metrics/step-judge.js';
 import { DEFAULT_SLO } from '../src/slo/spec.js';
+import { FROM_REV, TO_REV } from '../test/support/demo-versions.js';
 import { envNumber, startServer } from './lib.js';
 
 const RUNS = envNumber('BENCH_RUNS', 30);
@@ -26,7 +27,7 @@ try {
   let errors = 0;
   for (let run = 1; run <= RUNS; run++) {
     const began = Date.now();
-    const { verdict } = await judge.bake({ url: server.url, weights: { stable: 90, canary: 10 }, bakeMs: BAKE_MS, revisions: { stable: '1-29-6', canary: '1-30-3' } }, new AbortController().signal);
+    const { verdict } = await judge.bake({ url: server.url, weights: { stable: 90, canary: 10 }, bakeMs: BAKE_MS, revisions: { stable: FROM_REV, canary: TO_REV } }, new AbortController().signal);
     kinds[verdict.kind] = (kinds[verdict.kind] ?? 0) + 1;
     // The load source's figures, as the step's verdict names them (`load.` prefix).
     const f = Object.fromEntries(Object.entries(verdict.figures).map(([k, v]) => [k.replace(/^load\./, ''), v]));

@@ -4,12 +4,15 @@
  * x-canary-revision, picked at random with the canary share, and fails with 503 at the
  * given background error rate. Prints its URL on the first line of stdout.
  *
- *   tsx bench/server.ts [canaryShare=0.1] [errorRate=0] [stable=1-29-6] [canary=1-30-3]
+ *   tsx bench/server.ts [canaryShare=0.1] [errorRate=0] [stable=FROM_REV] [canary=TO_REV]
+ *
+ * (the demo's revision names by default: test/support/demo-versions.ts)
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FROM_REV, TO_REV } from '../test/support/demo-versions.js';
 
-const [share = '0.1', errorRate = '0', stable = '1-29-6', canary = '1-30-3'] = process.argv.slice(2);
+const [share = '0.1', errorRate = '0', stable = FROM_REV, canary = TO_REV] = process.argv.slice(2);
 const canaryShare = Number(share);
 const failRate = Number(errorRate);
 const body = Buffer.from('{"ok":true}');

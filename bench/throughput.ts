@@ -12,6 +12,7 @@ import { runLoad } from '../src/load/autocannon-load.js';
 import { headerValue, WindowRecorder } from '../src/load/recorder.js';
 import type { LoadProfile } from '../src/load/profile.js';
 import { combine, outcomes } from '../src/slo/window.js';
+import { FROM_REV, TO_REV } from '../test/support/demo-versions.js';
 import { clusterEnv, ensureWrk, envNumber, median, startServer } from './lib.js';
 
 const SECONDS = envNumber('BENCH_SECONDS', 10);
@@ -39,7 +40,7 @@ async function wrkRps(wrk: string, url: string): Promise<number> {
 async function attributedRps(url: string): Promise<{ rps: number; attributed: number }> {
   const profile: LoadProfile = { target: undefined, paths: [{ path: '/', weight: 1 }], headers: {}, connections: CONNECTIONS, rate: 'open', durationMs: SECONDS * 1000, timeoutMs: 10_000 };
   const windows = SECONDS;
-  const out = await runLoad({ url, profile, revisions: { stable: '1-29-6', canary: '1-30-3' }, windowMs: 1000, p99Ms: 500, capMs: (SECONDS + 5) * 1000, onWindow: (ws) => (ws.length >= windows ? 'drain' : 'continue') }, new AbortController().signal);
+  const out = await runLoad({ url, profile, revisions: { stable: FROM_REV, canary: TO_REV }, windowMs: 1000, p99Ms: 500, capMs: (SECONDS + 5) * 1000, onWindow: (ws) => (ws.length >= windows ? 'drain' : 'continue') }, new AbortController().signal);
   const all = combine(out.windows);
   const elapsed = (all.endMs - all.startMs) / 1000;
   return { rps: outcomes(all) / elapsed, attributed: (all.stable.requests + all.canary.requests) / Math.max(1, outcomes(all)) };
@@ -56,8 +57,8 @@ async function plainRps(url: string): Promise<number> {
  * microseconds of CPU per request).
  */
 function attributionNsPerResponse(): number {
-  const raw = ['content-type', 'application/json', 'content-length', '11', 'x-canary-revision', '1-29-6', 'date', new Date().toUTCString(), 'connection', 'keep-alive'];
-  const recorder = new WindowRecorder('1-29-6', '1-30-3', 500, 0);
+  const raw = ['content-type', 'application/json', 'content-length', '11', 'x-canary-revision', FROM_REV, 'date', new Date().toUTCString(), 'connection', 'keep-alive'];
+  const recorder = new WindowRecorder(FROM_REV, TO_REV, 500, 0);
   const n = 2_000_000;
   let best = Number.POSITIVE_INFINITY;
   for (let round = 0; round < 3; round++) {

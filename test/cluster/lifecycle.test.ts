@@ -15,8 +15,21 @@ import { readClusterEnv } from '../support/cluster-setup.js';
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const sharedRun = fileURLToPath(new URL('.run/', import.meta.url));
 const throwaway = mkdtempSync(join(tmpdir(), 'ac-lifecycle-'));
-// Its own metrics and Prometheus ports too: the shared cluster holds the default ones.
-const throwawayEnv = { CLUSTER_NAME: 'ac-lifecycle', CLUSTER_RUN_DIR: throwaway, CLUSTER_MANIFESTS: '', NODES: '2', SIM_METRICS_ADDRESS: '127.0.0.1:15091', PROMETHEUS_ADDRESS: '127.0.0.1:19091' };
+// Its own metrics, Prometheus and chart repository ports too: the shared cluster holds the
+// default ones (scripts/lib.sh). The simulator's egress proxy is a unix socket in the run dir
+// (SIM_EGRESS_SOCKET), so it is the throwaway's own already; SIM_EGRESS_ADDRESS is set for a
+// lib.sh that serves it on TCP instead (unused until then).
+const CHART_REPO_ADDRESS = '127.0.0.1:18889';
+const throwawayEnv = {
+  CLUSTER_NAME: 'ac-lifecycle',
+  CLUSTER_RUN_DIR: throwaway,
+  CLUSTER_MANIFESTS: '',
+  NODES: '2',
+  SIM_METRICS_ADDRESS: '127.0.0.1:15091',
+  PROMETHEUS_ADDRESS: '127.0.0.1:19091',
+  CHART_REPO_ADDRESS,
+  SIM_EGRESS_ADDRESS: '127.0.0.1:15092',
+};
 
 const make = (target: string, env: Record<string, string> = {}) =>
   execa('make', ['--no-print-directory', target], { cwd: repoRoot, env, all: true });
@@ -31,11 +44,11 @@ const alive = (pid: number) => {
   }
 };
 
-/** Every pid the throwaway cluster recorded: the five control-plane processes, the simulator and Prometheus. */
+/** Every pid the throwaway cluster recorded: the five control-plane processes, the simulator, Prometheus and the chart repository. */
 function recordedPids(): number[] {
   const dir = join(throwaway, 'kwok/clusters/ac-lifecycle/pids');
   const pids = readdirSync(dir).map((f) => pidOf(join(dir, f)));
-  const own = ['sim.pid', 'prometheus.pid'].map((f) => join(throwaway, f)).filter((f) => existsSync(f));
+  const own = ['sim.pid', 'prometheus.pid', 'chart-repo.pid'].map((f) => join(throwaway, f)).filter((f) => existsSync(f));
   return [...pids, ...own.map(pidOf)];
 }
 
@@ -71,11 +84,13 @@ afterAll(async () => {
 describe('cluster-up and cluster-down', () => {
   it('cluster-up on a running cluster is quick and restarts nothing', async () => {
     const apiserverPid = join(sharedRun, 'kwok/clusters/ambient-canary/pids/kube-apiserver.pid');
-    const before = { pid: pidOf(apiserverPid), env: readClusterEnv() };
+    const chartRepoPid = join(sharedRun, 'chart-repo.pid');
+    const before = { pid: pidOf(apiserverPid), chartRepo: pidOf(chartRepoPid), env: readClusterEnv() };
     const started = Date.now();
     await make('cluster-up');
     expect(Date.now() - started).toBeLessThan(60_000); // 3-4 s when idle; more on a busy 2-core machine
     expect(pidOf(apiserverPid)).toBe(before.pid);
+    expect(pidOf(chartRepoPid)).toBe(before.chartRepo);
     expect(readClusterEnv()?.['KUBECONFIG']).toBe(before.env?.['KUBECONFIG']);
   });
 
@@ -87,11 +102,19 @@ describe('cluster-up and cluster-down', () => {
     expect(pids.length).toBeGreaterThanOrEqual(5);
     const ports = await listening(pids);
     expect(ports.length).toBeGreaterThanOrEqual(4);
+    // Its own chart repository, serving Istio's charts on its own address.
+    const chartRepo = pidOf(join(throwaway, 'chart-repo.pid'));
+    expect(alive(chartRepo)).toBe(true);
+    expect(env?.['CHART_REPO_URL']).toBe(`http://${CHART_REPO_ADDRESS}`);
+    expect(ports).toContain(CHART_REPO_ADDRESS);
+    expect((await fetch(`http://${CHART_REPO_ADDRESS}/index.yaml`)).status).toBe(200);
 
     await make('cluster-down', throwawayEnv);
     expect(pids.filter(alive)).toEqual([]);
+    expect(alive(chartRepo)).toBe(false);
     expect(await Promise.all(ports.map(refused))).toEqual(ports.map(() => true));
     expect(existsSync(join(throwaway, 'cluster.env'))).toBe(false);
+    expect(existsSync(join(throwaway, 'chart-repo.pid'))).toBe(false);
     await make('cluster-down', throwawayEnv);
 
     await make('cluster-up', throwawayEnv);

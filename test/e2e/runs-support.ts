@@ -3,13 +3,13 @@ import { inject } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { RunRecord } from '../../src/domain/run-record.js';
 import type { ObservedRun } from '../../src/report/observed.js';
-import { backends, DEMO_CONFIG, FROM, root, route, TO } from './support.js';
+import { backends, CANARY_NS, DEMO_CONFIG, FROM, FROM_REV, root, route, STABLE_NS, TO, TO_REV } from './support.js';
 export { seeded } from '../support/seeded.js';
 
 /** Helpers of the runs-*.test.ts files: runs that outlive a process, driven as CI would. */
 
-export const RUN_ID = '1-29-6-to-1-30-3';
-export const CANARY_NS = 'bookinfo-1-30-3';
+export const RUN_ID = `${FROM_REV}-to-${TO_REV}`;
+export { CANARY_NS };
 
 export interface Cli {
   readonly exitCode: number;
@@ -67,7 +67,7 @@ export async function kubectl(args: readonly string[], kubeconfig = inject('kube
 export async function routeCanaryWeight(): Promise<number> {
   const first = backends(await route())[0] ?? [];
   const canary = first.find(([ns]) => ns === CANARY_NS)?.[1] ?? 0;
-  const stable = first.find(([ns]) => ns === 'bookinfo-1-29-6')?.[1] ?? 0;
+  const stable = first.find(([ns]) => ns === STABLE_NS)?.[1] ?? 0;
   return canary + stable === 0 ? 0 : Math.round((100 * canary) / (canary + stable));
 }
 

@@ -3,12 +3,15 @@ import { CustomObjectsApi, AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/
 import { execa, type ResultPromise } from 'execa';
 import { inject } from 'vitest';
 import type { HTTPRoute, RouteRule } from '../../src/gateway-api/types.js';
+import { FROM, FROM_REV, TO, TO_REV } from '../support/demo-versions.js';
 
 /** Given/When/Then helpers for end-to-end tests: the real CLI against the local cluster. */
 export const root = fileURLToPath(new URL('../..', import.meta.url));
 export const DEMO_CONFIG = `${root}test/cluster/demo/canary.yaml`;
-export const FROM = '1.29.6';
-export const TO = '1.30.3';
+// The demo's versions (test/cluster/demo/versions.env), their revision names and application namespaces.
+export { FROM, FROM_REV, TO, TO_REV };
+export const STABLE_NS = `bookinfo-${FROM_REV}`;
+export const CANARY_NS = `bookinfo-${TO_REV}`;
 
 const kc = new KubeConfig();
 kc.loadFromFile(inject('kubeconfig'));
@@ -37,15 +40,15 @@ export async function route(): Promise<HTTPRoute> {
 
 /** The rules of test/cluster/demo/route.yaml: what the route must look like at 100% stable. */
 export const STABLE_RULES: RouteRule[] = [
-  { matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ group: '', kind: 'Service', name: 'productpage', namespace: 'bookinfo-1-29-6', port: 9080, weight: 1 }] },
+  { matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ group: '', kind: 'Service', name: 'productpage', namespace: STABLE_NS, port: 9080, weight: 1 }] },
   {
     matches: [{ path: { type: 'PathPrefix', value: '/details' } }],
     filters: [{ type: 'ResponseHeaderModifier', responseHeaderModifier: { set: [{ name: 'x-route', value: 'details' }] } }],
-    backendRefs: [{ group: '', kind: 'Service', name: 'details', namespace: 'bookinfo-1-29-6', port: 9080, weight: 1 }],
+    backendRefs: [{ group: '', kind: 'Service', name: 'details', namespace: STABLE_NS, port: 9080, weight: 1 }],
   },
 ];
 
-/** Backend namespaces and weights of every rule, e.g. [['bookinfo-1-29-6', 90], ['bookinfo-1-30-3', 10]]. */
+/** Backend namespaces and weights of every rule, e.g. [[STABLE_NS, 90], [CANARY_NS, 10]]. */
 export function backends(r: HTTPRoute): [string, number][][] {
   return (r.spec.rules ?? []).map((rule) => (rule.backendRefs ?? []).map((b) => [b.namespace ?? '', b.weight ?? 1]));
 }
@@ -89,12 +92,12 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
 export function routeAtCanaryWeight(weight: number, timeoutMs?: number): Promise<true> {
   return eventually(`the route at ${100 - weight}/${weight}`, async () => {
     const first = backends(await route())[0] ?? [];
-    const canary = first.find(([ns]) => ns === 'bookinfo-1-30-3')?.[1];
-    const stable = first.find(([ns]) => ns === 'bookinfo-1-29-6')?.[1] ?? 0;
+    const canary = first.find(([ns]) => ns === CANARY_NS)?.[1];
+    const stable = first.find(([ns]) => ns === STABLE_NS)?.[1] ?? 0;
     return canary !== undefined && canary + stable > 0 && Math.round((100 * canary) / (canary + stable)) === weight ? true : undefined;
   }, timeoutMs);
 }
 
 export async function annotateCanaryZtunnel(annotations: Record<string, string>): Promise<void> {
-  await execa(inject('kubectl'), ['--kubeconfig', inject('kubeconfig'), 'annotate', '--overwrite', '-n', 'istio-system', 'daemonset', 'ztunnel-1-30-3', ...Object.entries(annotations).map(([k, v]) => `${k}=${v}`)]);
+  await execa(inject('kubectl'), ['--kubeconfig', inject('kubeconfig'), 'annotate', '--overwrite', '-n', 'istio-system', 'daemonset', `ztunnel-${TO_REV}`, ...Object.entries(annotations).map(([k, v]) => `${k}=${v}`)]);
 }

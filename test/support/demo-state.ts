@@ -39,7 +39,7 @@ export async function lockDemoState(timeoutMs = 20 * 60_000): Promise<() => void
   }
 }
 
-/** Puts the cluster back in the demo's stable state (1.29.6, route at 100% stable). */
+/** Puts the cluster back in the demo's stable state (FROM of demo-versions.ts installed, route at 100% stable). */
 export async function resetDemoState(): Promise<void> {
   await execa(stableMesh, [], { env: { DEMO_LOCK_OWNER: String(process.pid) }, all: true }).catch((error: { all?: string }) => {
     throw new Error(`stable-mesh.sh failed:\n${error.all ?? String(error)}`);

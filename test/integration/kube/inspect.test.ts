@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
+import { FROM_REV } from '../../support/demo-versions.js';
 import { clusterKubeconfig, createNamespace, kube, never, suffix } from './support.js';
 
 const run = promisify(execFile);
@@ -36,7 +37,7 @@ beforeAll(async () => {
   await client.objects.create({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: 'istiod-1-29-6', namespace: istio, labels: { app: 'istiod', 'istio.io/rev': '1-29-6' } },
+    metadata: { name: `istiod-${FROM_REV}`, namespace: istio, labels: { app: 'istiod', 'istio.io/rev': FROM_REV } },
     spec: { replicas: 1, selector: { matchLabels: { app: 'discovery' } }, template: pod('discovery', [{ name: 'PILOT_ENABLE_AMBIENT', value: 'true' }]) },
   });
   await client.objects.create({
@@ -83,7 +84,7 @@ describe('ClusterReader.inspect against the real apiserver', () => {
     expect(facts.nodes.length).toBeGreaterThan(0);
     expect(facts.nodes.every((n) => typeof n.ready === 'boolean')).toBe(true);
     expect(Object.keys(facts.namespaces).sort()).toEqual([app, istio].sort());
-    expect(facts.istiods).toEqual([expect.objectContaining({ name: 'istiod-1-29-6', env: { PILOT_ENABLE_AMBIENT: 'true' }, replicas: 1 })]);
+    expect(facts.istiods).toEqual([expect.objectContaining({ name: `istiod-${FROM_REV}`, env: { PILOT_ENABLE_AMBIENT: 'true' }, replicas: 1 })]);
     expect(facts.ztunnels).toEqual([expect.objectContaining({ name: 'ztunnel', release: 'ztunnel', nodeSelector: { 'it.ambient-canary.dev/none': 'x' } })]);
     expect(facts.cni?.name).toBe('istio-cni-node');
     expect(facts.crds).toEqual(expect.arrayContaining(['gateways.gateway.networking.k8s.io', 'httproutes.gateway.networking.k8s.io']));

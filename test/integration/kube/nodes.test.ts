@@ -2,6 +2,7 @@ import type { V1Node } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { site } from '../../../src/kube/errors.js';
 import type { NodeTaint } from '../../../src/plan/manifests.js';
+import { TO_REV } from '../../support/demo-versions.js';
 import { createFakeNode, kube, never, suffix } from './support.js';
 
 const { client, ports } = kube();
@@ -52,8 +53,8 @@ describe('NodeOps against the real apiserver', () => {
 
   it('sets and removes a label, touching no other', async () => {
     const before = (await read()).metadata?.labels ?? {};
-    await ports.nodes.label(node, key, '1-30-3', never);
-    expect((await read()).metadata?.labels).toEqual({ ...before, [key]: '1-30-3' });
+    await ports.nodes.label(node, key, TO_REV, never);
+    expect((await read()).metadata?.labels).toEqual({ ...before, [key]: TO_REV });
     await ports.nodes.label(node, key, null, never);
     await ports.nodes.label(node, key, null, never);
     expect((await read()).metadata?.labels).toEqual(before);

@@ -3,6 +3,7 @@ import { InfraError, OwnershipError } from '../../../src/domain/errors.js';
 import { site } from '../../../src/kube/errors.js';
 import type { CloneOptions } from '../../../src/kube/ports.js';
 import { OWNED } from '../../../src/mesh/labels.js';
+import { FROM_REV, TO_REV } from '../../support/demo-versions.js';
 import { createFakeNode, createNamespace, deployment, kube, never, suffix } from './support.js';
 
 const { client, ports } = kube();
@@ -14,9 +15,8 @@ const cleanups: (() => Promise<void>)[] = [];
 const node = `it-canary-node-${id}`;
 
 const options = (): CloneOptions => ({
-  placement: { nodeSelector: { [key]: '1-30-3' }, toleration: { key, operator: 'Equal', value: '1-30-3', effect: 'NoSchedule' } },
+  placement: { nodeSelector: { [key]: TO_REV }, toleration: { key, operator: 'Equal', value: TO_REV, effect: 'NoSchedule' } },
   labels: { ...OWNED, 'ambient-canary.dev/run': `it-${id}` },
-  revision: '1-30-3',
 });
 
 async function create(body: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }): Promise<void> {
@@ -35,7 +35,7 @@ async function versions(): Promise<Record<string, string>> {
 
 beforeAll(async () => {
   // The canary node, labelled and tainted as a run leaves it: only pinned pods land there.
-  cleanups.push(await createFakeNode(client, node, { key, value: '1-30-3', effect: 'NoSchedule' }, { [key]: '1-30-3' }));
+  cleanups.push(await createFakeNode(client, node, { key, value: TO_REV, effect: 'NoSchedule' }, { [key]: TO_REV }));
   cleanups.push(await createNamespace(client, stable, false));
   cleanups.push(await createNamespace(client, canary, true));
   await create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'web', namespace: stable } });
@@ -115,7 +115,7 @@ describe('WorkloadOps against the real apiserver', () => {
         },
       },
     });
-    await create(daemonSet('pinned', { [key]: '1-30-3' }));
+    await create(daemonSet('pinned', { [key]: TO_REV }));
     await create(daemonSet('nowhere', { [key]: 'no-such-revision' }));
     await ports.workloads.waitDaemonSet(stable, 'pinned', 1, 60_000, never);
     const err = await ports.workloads.waitDaemonSet(stable, 'nowhere', 1, 1_500, never).catch((e: unknown) => e);
@@ -127,12 +127,12 @@ describe('WorkloadOps against the real apiserver', () => {
     await create({
       apiVersion: 'gateway.networking.k8s.io/v1',
       kind: 'Gateway',
-      metadata: { name: 'gw', namespace: stable, labels: { team: 'edge', 'istio.io/rev': '1-29-6' } },
+      metadata: { name: 'gw', namespace: stable, labels: { team: 'edge', 'istio.io/rev': FROM_REV } },
       spec: { gatewayClassName: 'it-none', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] },
     } as never);
-    await ports.workloads.setGatewayRevision({ namespace: stable, name: 'gw' }, '1-30-3', never);
+    await ports.workloads.setGatewayRevision({ namespace: stable, name: 'gw' }, TO_REV, never);
     const gw = await client.objects.read({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: stable } });
-    expect(gw.metadata?.labels).toEqual({ team: 'edge', 'istio.io/rev': '1-30-3' });
+    expect(gw.metadata?.labels).toEqual({ team: 'edge', 'istio.io/rev': TO_REV });
   });
 
   it('names the Deployments that do not roll out, and why', async () => {

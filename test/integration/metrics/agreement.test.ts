@@ -1,5 +1,5 @@
-// Does Prometheus see what autocannon saw? The demo's stable mesh (bookinfo-1-29-6) answers
-// 10% of requests with a staged 503; the load port sends a measured window of load through
+// Does Prometheus see what autocannon saw? The demo's stable mesh (bookinfo-<FROM_REV>, served by
+// the real chart's ztunnel-<FROM_REV>) answers 10% of requests with a 503 staged on that DaemonSet; the load port sends a measured window of load through
 // the gateway; the Prometheus source's success rate for that window (its default Istio
 // queries, over the simulator's metrics as scraped every second) must agree with the load's
 // own count.
@@ -20,9 +20,10 @@ import { PrometheusSource } from '../../../src/metrics/prometheus-source.js';
 import { revision } from '../../../src/slo/readings.js';
 import { combine, outcomes } from '../../../src/slo/window.js';
 import { lockDemoState, resetDemoState } from '../../support/demo-state.js';
+import { FROM_REV, TO_REV } from '../../support/demo-versions.js';
 
-const REV = { stable: '1-29-6', canary: '1-30-3' };
-const NS = { stable: 'bookinfo-1-29-6', canary: 'bookinfo-1-30-3' };
+const REV = { stable: FROM_REV, canary: TO_REV };
+const NS = { stable: `bookinfo-${FROM_REV}`, canary: `bookinfo-${TO_REV}` };
 const CONNECTIONS = 8;
 const PROFILE: LoadProfile = { target: undefined, paths: [{ path: '/', weight: 1 }], headers: {}, connections: CONNECTIONS, rate: 300, durationMs: 60_000, timeoutMs: 2000 };
 const ERROR_RATE = '0.1';

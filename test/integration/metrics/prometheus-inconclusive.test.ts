@@ -9,10 +9,12 @@ import { DEFAULT_QUERIES } from '../../../src/metrics/istio-queries.js';
 import { PrometheusSource, type PrometheusSettings } from '../../../src/metrics/prometheus-source.js';
 import { SourcesStepJudge } from '../../../src/metrics/step-judge.js';
 import { DEFAULT_SLO, maxBakeMs } from '../../../src/slo/spec.js';
+import { FROM_REV, TO_REV } from '../../support/demo-versions.js';
 import { startPrivatePrometheus, type PrivatePrometheus } from '../../support/private-prometheus.js';
 
-const REV = { stable: '1-29-6', canary: '1-30-3' };
-const NS = { stable: 'bookinfo-1-29-6', canary: 'bookinfo-1-30-3' };
+const REV = { stable: FROM_REV, canary: TO_REV };
+const NS = { stable: `bookinfo-${FROM_REV}`, canary: `bookinfo-${TO_REV}` };
+// Namespace names are DNS labels ([a-z0-9-]): they go into the RegExps below as they are.
 const STEP = { url: '', weights: { stable: 90, canary: 10 }, bakeMs: 1000, revisions: REV };
 const settings = (url: string, queries: Partial<PrometheusSettings['queries']> = {}): PrometheusSettings => ({
   url,
@@ -33,7 +35,7 @@ describe('Given the shared Prometheus and a query it refuses', () => {
     const began = Date.now();
     const { verdict } = await bake(settings(url, { successRate: broken }));
     expect(verdict.kind).toBe('inconclusive');
-    expect(verdict.reasons[0]).toMatch(new RegExp(`^prometheus: Prometheus at ${url}: query successRate for the canary \\(namespace bookinfo-1-30-3\\) refused: HTTP 400, bad_data: .*; query: sum\\(increase\\(istio_requests_total\\{destination_workload_namespace="bookinfo-1-30-3"\\}\\[\\d+ms\\]\\)$`));
+    expect(verdict.reasons[0]).toMatch(new RegExp(`^prometheus: Prometheus at ${url}: query successRate for the canary \\(namespace ${NS.canary}\\) refused: HTTP 400, bad_data: .*; query: sum\\(increase\\(istio_requests_total\\{destination_workload_namespace="${NS.canary}"\\}\\[\\d+ms\\]\\)$`));
     expect(Date.now() - began).toBeLessThan(3000);
   });
 });
@@ -43,7 +45,7 @@ describe('Given the shared Prometheus and a query that matches no series (a miss
     const url = inject('prometheusUrl');
     const { verdict } = await bake(settings(url, { requests: 'sum(increase(istio_request_total{destination_workload_namespace="{{namespace}}"}[{{interval}}]))' }));
     expect(verdict.kind).toBe('inconclusive');
-    expect(verdict.reasons[0]).toMatch(new RegExp(`^prometheus: Prometheus at ${url}: query requests for the canary \\(namespace bookinfo-1-30-3\\) gave no number in \\d+\\.\\d s \\(no series matched\\).*; query: sum\\(increase\\(istio_request_total\\{`));
+    expect(verdict.reasons[0]).toMatch(new RegExp(`^prometheus: Prometheus at ${url}: query requests for the canary \\(namespace ${NS.canary}\\) gave no number in \\d+\\.\\d s \\(no series matched\\).*; query: sum\\(increase\\(istio_request_total\\{`));
     expect(verdict.figures['prometheus.elapsedMs']).toBeGreaterThanOrEqual(maxBakeMs(DEFAULT_SLO, STEP.bakeMs));
   }, 30_000);
 });
@@ -62,7 +64,7 @@ describe('Given a Prometheus of this test\'s own that answers, then is stopped',
     const began = Date.now();
     const { verdict } = await bake(settings(url));
     expect(verdict.kind).toBe('inconclusive');
-    expect(verdict.reasons[0]).toMatch(new RegExp(`^prometheus: Prometheus at ${url}: query \\w+ for the \\w+ \\(namespace bookinfo-1-\\d+-\\d+\\) failed in 3 reading\\(s\\) in a row: unreachable: fetch failed \\(ECONNREFUSED\\); query: `));
+    expect(verdict.reasons[0]).toMatch(new RegExp(`^prometheus: Prometheus at ${url}: query \\w+ for the \\w+ \\(namespace (${NS.stable}|${NS.canary})\\) failed in 3 reading\\(s\\) in a row: unreachable: fetch failed \\(ECONNREFUSED\\); query: `));
     expect(verdict.figures['prometheus.failedReadings']).toBe(3);
     expect(Date.now() - began).toBeLessThan(6000);
   }, 60_000);

@@ -3,19 +3,20 @@
 // test never runs); the demo lock keeps them from changing it while doctor reads it.
 import { describe, expect, it } from 'vitest';
 import { lockDemoState } from '../../support/demo-state.js';
+import { FROM, FROM_REV, TO, TO_REV } from '../../support/demo-versions.js';
 import { kube } from '../kube/support.js';
 import { canary, checkOf, type DoctorJson } from './support.js';
 
 const { client } = kube();
 
-/** The stable state of stable-mesh.sh: 1.29.6 installed, no canary of 1.30.3 left behind. */
+/** The stable state of stable-mesh.sh: FROM installed, no canary of TO left behind (test/cluster/demo/versions.env). */
 async function demoIsStable(): Promise<string | undefined> {
   const secrets = await client.core.listNamespacedSecret({ namespace: 'istio-system', labelSelector: 'owner=helm' });
   const releases = new Set(secrets.items.map((s) => s.metadata?.labels?.['name']));
-  if (!releases.has('istiod-1-29-6') || !releases.has('ztunnel-1-29-6')) return 'istiod-1-29-6 and ztunnel-1-29-6 are not both installed';
-  if (releases.has('istiod-1-30-3') || releases.has('ztunnel-1-30-3')) return 'a 1.30.3 canary is installed';
+  if (!releases.has(`istiod-${FROM_REV}`) || !releases.has(`ztunnel-${FROM_REV}`)) return `istiod-${FROM_REV} and ztunnel-${FROM_REV} are not both installed`;
+  if (releases.has(`istiod-${TO_REV}`) || releases.has(`ztunnel-${TO_REV}`)) return `a ${TO} canary is installed`;
   const namespaces = new Set((await client.core.listNamespace()).items.map((n) => n.metadata?.name));
-  if (!namespaces.has('bookinfo-1-29-6') || namespaces.has('bookinfo-1-30-3')) return 'bookinfo-1-29-6 is missing or bookinfo-1-30-3 is there';
+  if (!namespaces.has(`bookinfo-${FROM_REV}`) || namespaces.has(`bookinfo-${TO_REV}`)) return `bookinfo-${FROM_REV} is missing or bookinfo-${TO_REV} is there`;
   return undefined;
 }
 
@@ -26,7 +27,7 @@ describe('canary doctor on the demo’s stable mesh', () => {
     try {
       const why = await demoIsStable();
       if (why) return ctx.skip(`the demo is not in its stable state: ${why}`);
-      const ran = await canary(['doctor', '--config', 'test/cluster/demo/canary.yaml', '--from', '1.29.6', '--to', '1.30.3', '-o', 'json']);
+      const ran = await canary(['doctor', '--config', 'test/cluster/demo/canary.yaml', '--from', FROM, '--to', TO, '-o', 'json']);
       const report = JSON.parse(ran.stdout) as DoctorJson;
       expect(report.checks.filter((c) => c.status === 'fail'), ran.stdout).toEqual([]);
       expect(report.ok).toBe(true);

@@ -3,12 +3,16 @@
 // own namespaces, nodes and releases, asserting that the message says what to fix.
 import { PatchStrategy, setHeaderOptions, V1MicroTime } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseRevision } from '../../../src/domain/revision.js';
+import { FROM, FROM_REV } from '../../support/demo-versions.js';
 import { kube, suffix } from '../kube/support.js';
-import { CHARTS, createRoute, installIstiod, ownStableMesh, routeReported, withFlag, type OwnMesh } from './mesh.js';
+import { chartRef, createRoute, installIstiod, ownStableMesh, routeReported, withFlag, type OwnMesh } from './mesh.js';
 import { canary, checkOf, createObject, doctor, fakeExecutable, helm, ownNamespace, waitFor } from './support.js';
 
 const { client } = kube();
 let m: OwnMesh;
+/** Two minor versions past the demo's stable one: more than --max-minor-versions allows by default. */
+const TWO_MINORS_AHEAD = ((v) => `${v.major}.${v.minor + 2}.0`)(parseRevision(FROM)!.version);
 
 beforeAll(async () => {
   m = await ownStableMesh(client);
@@ -26,7 +30,7 @@ describe('canary doctor on a healthy stable mesh', () => {
     expect(notPassing.map((c) => c.id).filter((id) => id !== 'kubernetes')).toEqual([]);
     expect(report.ok).toBe(true);
     expect(code).toBe(0);
-    expect(checkOf(report, 'stable-ztunnel-ready').message).toBe(`ztunnel ztunnel-1-29-6 is Ready on every node labelled ${m.label}=1-29-6 (2)`);
+    expect(checkOf(report, 'stable-ztunnel-ready').message).toBe(`ztunnel ztunnel-${FROM_REV} is Ready on every node labelled ${m.label}=${FROM_REV} (2)`);
     expect(checkOf(report, 'route-resolved').message).toMatch(/is Accepted with its backendRefs resolved/);
   });
 
@@ -42,19 +46,22 @@ describe('canary doctor on a healthy stable mesh', () => {
 describe('doctor fails each check the local cluster can express, naming the fix', () => {
   it('from-installed: a --from revision that is not installed', async () => {
     const c = checkOf((await doctor(withFlag(m.flags, '--from', '1.29.5'))).report, 'from-installed');
-    expect(c).toMatchObject({ status: 'fail', message: `revision 1-29-5 is not installed: no istiod-1-29-5 in ${m.istioNs}`, fix: expect.stringContaining('check --from (installed revisions: 1-29-6)') });
+    expect(c).toMatchObject({ status: 'fail', message: `revision 1-29-5 is not installed: no istiod-1-29-5 in ${m.istioNs}`, fix: expect.stringContaining(`check --from (installed revisions: ${FROM_REV})`) });
   });
 
   it('from-installed: an istiod with no Ready replica', async () => {
-    const scale = (replicas: number) => client.apps.patchNamespacedDeploymentScale({ name: 'istiod-1-29-6', namespace: m.istioNs, body: { spec: { replicas } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    const name = `istiod-${FROM_REV}`;
+    const scale = (replicas: number) => client.apps.patchNamespacedDeploymentScale({ name, namespace: m.istioNs, body: { spec: { replicas } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch));
+    // The real chart's HPA (autoscaleMin 2 in revisions/) sets the replicas; at 0 it stands aside, so put back what it had.
+    const before = (await client.apps.readNamespacedDeployment({ name, namespace: m.istioNs })).spec?.replicas ?? 1;
     await scale(0);
     try {
       const { code, report } = await doctor(m.flags);
       expect(code).toBe(2);
-      expect(checkOf(report, 'from-installed')).toMatchObject({ status: 'fail', message: 'istiod istiod-1-29-6 has no Ready replica', fix: `fix the running control plane first: kubectl -n ${m.istioNs} describe deployment istiod-1-29-6` });
+      expect(checkOf(report, 'from-installed')).toMatchObject({ status: 'fail', message: `istiod ${name} has no Ready replica`, fix: `fix the running control plane first: kubectl -n ${m.istioNs} describe deployment ${name}` });
     } finally {
-      await scale(1);
-      await waitFor('istiod Ready again', async () => ((await client.apps.readNamespacedDeployment({ name: 'istiod-1-29-6', namespace: m.istioNs })).status?.readyReplicas === 1 ? true : undefined));
+      await scale(before);
+      await waitFor('istiod Ready again', async () => ((await client.apps.readNamespacedDeployment({ name, namespace: m.istioNs })).status?.readyReplicas === before ? true : undefined));
     }
   });
 
@@ -63,14 +70,14 @@ describe('doctor fails each check the local cluster can express, naming the fix'
     const remove = await ownNamespace(client, empty);
     try {
       const c = checkOf((await doctor(withFlag(m.flags, '--istio-namespace', empty))).report, 'ztunnel');
-      expect(c).toMatchObject({ status: 'fail', message: `no ztunnel DaemonSet in ${empty}: this is not an ambient mesh`, fix: expect.stringMatching(/helm install ztunnel-1-29-6 istio\/ztunnel .*or name the right --istio-namespace/) });
+      expect(c).toMatchObject({ status: 'fail', message: `no ztunnel DaemonSet in ${empty}: this is not an ambient mesh`, fix: expect.stringMatching(new RegExp(`helm install ztunnel-${FROM_REV} istio/ztunnel .*or name the right --istio-namespace`)) });
     } finally {
       await remove();
     }
   });
 
   it('version-gap: a target two minor versions ahead', async () => {
-    const c = checkOf((await doctor(withFlag(m.flags, '--to', '1.31.0'))).report, 'version-gap');
+    const c = checkOf((await doctor(withFlag(m.flags, '--to', TWO_MINORS_AHEAD))).report, 'version-gap');
     expect(c).toMatchObject({ status: 'fail', fix: expect.stringContaining('--max-minor-versions') });
   });
 
@@ -78,7 +85,7 @@ describe('doctor fails each check the local cluster can express, naming the fix'
     const ns = `pf-${suffix()}-legacy`;
     const remove = await ownNamespace(client, ns);
     try {
-      const spec = { nodeSelector: { 'preflight.ambient-canary.dev/nowhere': 'x' }, containers: [{ name: 'app', image: 'example.invalid/app:1' }, { name: 'istio-proxy', image: 'docker.io/istio/proxyv2:1.29.6', env: [{ name: 'ISTIO_META_CLUSTER_ID', value: 'Kubernetes' }] }] };
+      const spec = { nodeSelector: { 'preflight.ambient-canary.dev/nowhere': 'x' }, containers: [{ name: 'app', image: 'example.invalid/app:1' }, { name: 'istio-proxy', image: `docker.io/istio/proxyv2:${FROM}`, env: [{ name: 'ISTIO_META_CLUSTER_ID', value: 'Kubernetes' }] }] };
       await createObject(client, { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'cart-0', namespace: ns }, spec });
       const c = checkOf((await doctor(m.flags)).report, 'sidecars-hbone');
       expect(c.status).toBe('fail');
@@ -134,25 +141,30 @@ describe('doctor fails each check the local cluster can express, naming the fix'
   });
 
   it('stable-ztunnel-ready: a stable ztunnel its istiod does not trust (no certificates, never Ready)', async () => {
-    const chart = `${CHARTS}/ztunnel`;
-    await helm('upgrade', 'ztunnel-1-29-6', chart, '-n', m.istioNs, '--reuse-values', '--set-string', 'resourceName=ztunnel-untrusted');
+    const release = `ztunnel-${FROM_REV}`;
+    await helm('upgrade', release, ...chartRef('ztunnel'), '-n', m.istioNs, '--reuse-values', '--set-string', 'resourceName=ztunnel-untrusted');
     try {
       // Helm replaces the DaemonSet (its name follows resourceName): wait until only the untrusted one is left.
-      await waitFor('the trusted DaemonSet gone', async () => (await client.apps.readNamespacedDaemonSet({ name: 'ztunnel-1-29-6', namespace: m.istioNs }).then(() => undefined, () => true)));
+      await waitFor('the trusted DaemonSet gone', async () => (await client.apps.readNamespacedDaemonSet({ name: release, namespace: m.istioNs }).then(() => undefined, () => true)));
       const c = checkOf((await doctor(m.flags)).report, 'stable-ztunnel-ready');
-      expect(c).toMatchObject({ status: 'fail', message: expect.stringContaining(`not Ready on 2 node(s) labelled ${m.label}=1-29-6: ${m.stableNodes.join(', ')}`), fix: expect.stringContaining(`kubectl -n ${m.istioNs} get pods -o wide -l app=ztunnel`) });
+      expect(c).toMatchObject({ status: 'fail', message: expect.stringContaining(`not Ready on 2 node(s) labelled ${m.label}=${FROM_REV}: ${m.stableNodes.join(', ')}`), fix: expect.stringContaining(`kubectl -n ${m.istioNs} get pods -o wide -l app=ztunnel`) });
     } finally {
-      await helm('upgrade', 'ztunnel-1-29-6', chart, '-n', m.istioNs, '--reuse-values', '--set-string', 'resourceName=ztunnel-1-29-6', '--wait', '--timeout', '2m');
+      await helm('upgrade', release, ...chartRef('ztunnel'), '-n', m.istioNs, '--reuse-values', '--set-string', `resourceName=${release}`, '--wait', '--timeout', '2m');
     }
   });
 
   it('istiod-ambient: a control plane installed without the ambient profile', async () => {
-    await installIstiod(m.istioNs, '1-28-0', false);
+    // The repository serves only the demo's two versions: the stable version's real istiod chart,
+    // without profile=ambient, in an Istio namespace of its own (the mesh's stays ambient).
+    const plain = `pf-${suffix()}-plain`;
+    const remove = await ownNamespace(client, plain);
     try {
-      const c = checkOf((await doctor(withFlag(withFlag(m.flags, '--from', '1.28.0'), '--to', '1.29.6'))).report, 'istiod-ambient');
-      expect(c).toMatchObject({ status: 'fail', message: 'istiod-1-28-0 runs without PILOT_ENABLE_AMBIENT=true, so it is not an ambient control plane', fix: `helm upgrade istiod-1-28-0 istio/istiod -n ${m.istioNs} --reuse-values --set profile=ambient` });
+      await installIstiod(plain, false);
+      const c = checkOf((await doctor(withFlag(m.flags, '--istio-namespace', plain))).report, 'istiod-ambient');
+      expect(c).toMatchObject({ status: 'fail', message: `istiod-${FROM_REV} runs without PILOT_ENABLE_AMBIENT=true, so it is not an ambient control plane`, fix: `helm upgrade istiod-${FROM_REV} istio/istiod -n ${plain} --reuse-values --set profile=ambient` });
     } finally {
-      await helm('uninstall', 'istiod-1-28-0', '-n', m.istioNs, '--wait');
+      await helm('uninstall', `istiod-${FROM_REV}`, '-n', plain, '--wait').catch(() => undefined);
+      await remove();
     }
   });
 });
@@ -177,7 +189,7 @@ describe('doctor fails the tools checks, naming the fix', () => {
 describe('canary upgrade runs the same checks first', () => {
   it('stops with exit 2 and changes nothing when one fails', async () => {
     const canaryNs = `pf-${m.id}-canary`;
-    const ran = await canary(['upgrade', ...withFlag(m.flags, '--to', '1.31.0'), '-o', 'json']);
+    const ran = await canary(['upgrade', ...withFlag(m.flags, '--to', TWO_MINORS_AHEAD), '-o', 'json']);
     expect(ran.code).toBe(2);
     expect(ran.stderr).toMatch(/preflight\/version-gap: .*--max-minor-versions/);
     expect(ran.stderr).toContain('nothing was changed');
@@ -186,6 +198,6 @@ describe('canary upgrade runs the same checks first', () => {
     expect((node.spec?.taints ?? []).map((t) => t.key)).not.toContain(m.label);
     await expect(client.core.readNamespace({ name: canaryNs })).rejects.toMatchObject({ code: 404 });
     const secrets = await client.core.listNamespacedSecret({ namespace: m.istioNs, labelSelector: 'owner=helm' });
-    expect(new Set(secrets.items.map((s) => s.metadata?.labels?.['name']))).toEqual(new Set(['istiod-1-29-6', 'ztunnel-1-29-6']));
+    expect(new Set(secrets.items.map((s) => s.metadata?.labels?.['name']))).toEqual(new Set([`istiod-${FROM_REV}`, `ztunnel-${FROM_REV}`]));
   });
 });

@@ -1,17 +1,20 @@
 import { join } from 'node:path';
+import { inject } from 'vitest';
 import type { KubeClient } from '../../../src/kube/client.js';
 import { routeProgrammed } from '../../../src/gateway-api/programmed.js';
 import type { HTTPRoute } from '../../../src/gateway-api/types.js';
 import { gatewayUrl } from '../../../src/mesh/gateway-url.js';
 import { MANAGED_BY, MANAGER } from '../../../src/mesh/labels.js';
+import { FROM, FROM_REV, TO } from '../../support/demo-versions.js';
 import { clusterKubeconfig, deployment, suffix } from '../kube/support.js';
 import { createObject, helm, helmBinary, ownNamespace, ownNodes, repoRoot, waitFor } from './support.js';
 
 /**
  * The demo's stable state, built again in the test's own namespaces, nodes and releases so that
- * failures can be staged without touching the shared demo: istiod-1-29-6 and ztunnel-1-29-6
- * (pinned to nodes labelled <own label>=1-29-6) in an own istio namespace, an ambient app
- * namespace with `web`, a Gateway and an HTTPRoute to it, and one free node for the canary.
+ * failures can be staged without touching the shared demo: Istio's real istiod and ztunnel charts
+ * of the demo's stable version (istiod-<FROM_REV>, ztunnel-<FROM_REV> pinned to nodes labelled
+ * <own label>=<FROM_REV>, with the demo's revisions/<FROM>/ values) in an own istio namespace, an
+ * ambient app namespace with `web`, a Gateway and an HTTPRoute to it, and one free node for the canary.
  */
 export interface OwnMesh {
   readonly id: string;
@@ -26,22 +29,41 @@ export interface OwnMesh {
   cleanup(): Promise<void>;
 }
 
-export const CHARTS = join(repoRoot, 'test/cluster/charts');
 const OWNED_LABELS = ['--labels', `${MANAGED_BY}=${MANAGER}`];
+const VALUES = join(repoRoot, 'revisions', FROM);
 
-export async function installIstiod(ns: string, rev: string, ambient = true): Promise<void> {
-  const profile = ambient ? ['--set', 'profile=ambient'] : [];
-  await helm('upgrade', '--install', `istiod-${rev}`, join(CHARTS, 'istiod'), '-n', ns, '--wait', '--timeout', '2m', ...OWNED_LABELS, '--set-string', `revision=${rev}`, ...profile, '--set-string', `trustedZtunnelName=ztunnel-${rev}`, '--set-string', `trustedZtunnelNamespace=${ns}`);
+/** `<chart> --repo <the local chart repository> --version <version>`: Istio's real chart, as the product and the demo install it. */
+export function chartRef(chart: 'istiod' | 'ztunnel', version = FROM): string[] {
+  return [chart, '--repo', inject('chartRepoUrl'), '--version', version];
 }
 
-export async function installZtunnel(ns: string, rev: string, nodeSelector: Record<string, string>, extra: string[] = []): Promise<void> {
+/** `--chart-repo` and the demo's versions, as the product is pointed at the local chart repository. */
+export function productFlags(): string[] {
+  return ['--chart-repo', inject('chartRepoUrl'), '--from', FROM, '--to', TO];
+}
+
+/**
+ * istiod-<FROM_REV> of the real chart in `ns`. Outside istio-system the chart needs
+ * global.istioNamespace: its ServiceAccount, Role, webhook Service, cluster role subjects and
+ * ValidatingAdmissionPolicy name follow it, not the release namespace (and would collide with the
+ * demo's istiod of the same revision in istio-system). No revisionTags: the demo's owns `default`.
+ */
+export async function installIstiod(ns: string, ambient = true): Promise<void> {
+  const profile = ambient ? ['--set', 'profile=ambient'] : [];
+  await helm('upgrade', '--install', `istiod-${FROM_REV}`, ...chartRef('istiod'), '-n', ns, '--wait', '--timeout', '2m', ...OWNED_LABELS, '-f', join(VALUES, 'control-plane.yaml'),
+    '--set-string', `revision=${FROM_REV}`, ...profile, '--set-string', `global.istioNamespace=${ns}`, '--set-string', `trustedZtunnelName=ztunnel-${FROM_REV}`, '--set-string', `trustedZtunnelNamespace=${ns}`);
+}
+
+/** ztunnel-<FROM_REV> of the real chart in `ns`, talking to that namespace's istiod, on the nodes matching `nodeSelector`. */
+export async function installZtunnel(ns: string, nodeSelector: Record<string, string>, extra: string[] = []): Promise<void> {
   const sel = Object.entries(nodeSelector).flatMap(([k, v]) => ['--set-string', `nodeSelector.${k.replaceAll('.', '\\.')}=${v}`]);
-  await helm('upgrade', '--install', `ztunnel-${rev}`, join(CHARTS, 'ztunnel'), '-n', ns, '--wait', '--timeout', '2m', ...OWNED_LABELS, '--set-string', `revision=${rev}`, '--set-string', `resourceName=ztunnel-${rev}`, '--set-string', `istioNamespace=${ns}`, ...sel, ...extra);
+  await helm('upgrade', '--install', `ztunnel-${FROM_REV}`, ...chartRef('ztunnel'), '-n', ns, '--wait', '--timeout', '2m', ...OWNED_LABELS, '-f', join(VALUES, 'data-plane.yaml'),
+    '--set-string', `revision=${FROM_REV}`, '--set-string', `resourceName=ztunnel-${FROM_REV}`, '--set-string', `istioNamespace=${ns}`, ...sel, ...extra);
 }
 
 async function app(client: KubeClient, m: { id: string; label: string; stableNs: string; routeNs: string }): Promise<void> {
   const toleration = { key: `preflight.ambient-canary.dev/${m.id}`, operator: 'Exists', effect: 'NoSchedule' };
-  await createObject(client, deployment(m.stableNs, 'web', 1, { nodeSelector: { [m.label]: '1-29-6' }, tolerations: [toleration] }));
+  await createObject(client, deployment(m.stableNs, 'web', 1, { nodeSelector: { [m.label]: FROM_REV }, tolerations: [toleration] }));
   await createObject(client, { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: m.stableNs }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } });
   await createObject(client, {
     apiVersion: 'gateway.networking.k8s.io/v1beta1',
@@ -49,7 +71,7 @@ async function app(client: KubeClient, m: { id: string; label: string; stableNs:
     metadata: { name: 'from-ingress', namespace: m.stableNs },
     spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: m.routeNs }], to: [{ group: '', kind: 'Service' }] },
   });
-  await createObject(client, { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: m.routeNs, labels: { 'istio.io/rev': '1-29-6' } }, spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', protocol: 'HTTP', port: 8080 }] } });
+  await createObject(client, { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: m.routeNs, labels: { 'istio.io/rev': FROM_REV } }, spec: { gatewayClassName: 'istio', listeners: [{ name: 'http', protocol: 'HTTP', port: 8080 }] } });
   await createRoute(client, m.routeNs, 'web', { name: 'web', namespace: m.stableNs, port: 80 });
 }
 
@@ -85,18 +107,19 @@ export async function ownStableMesh(client: KubeClient): Promise<OwnMesh> {
   const freeNode = `pf-${id}-c`;
   const cleanups: (() => Promise<void>)[] = [];
   const cleanup = async (): Promise<void> => {
-    for (const rel of ['ztunnel-1-29-6', 'istiod-1-29-6', 'istiod-1-28-0']) await helm('uninstall', rel, '-n', istioNs, '--ignore-not-found').catch(() => undefined);
+    for (const rel of [`ztunnel-${FROM_REV}`, `istiod-${FROM_REV}`]) await helm('uninstall', rel, '-n', istioNs, '--ignore-not-found').catch(() => undefined);
     for (const c of cleanups.reverse()) await c().catch(() => undefined);
   };
   try {
-    cleanups.push(...(await ownNodes(client, id, [...stableNodes, freeNode], (n) => (stableNodes.includes(n) ? { [label]: '1-29-6' } : {}))));
+    cleanups.push(...(await ownNodes(client, id, [...stableNodes, freeNode], (n) => (stableNodes.includes(n) ? { [label]: FROM_REV } : {}))));
     cleanups.push(await ownNamespace(client, istioNs));
-    cleanups.push(await ownNamespace(client, stableNs, { 'istio.io/dataplane-mode': 'ambient', 'istio.io/rev': '1-29-6' }));
+    // Ambient only: istio.io/rev here would select the revision's sidecar injector (ISTIO-FACTS).
+    cleanups.push(await ownNamespace(client, stableNs, { 'istio.io/dataplane-mode': 'ambient' }));
     cleanups.push(await ownNamespace(client, routeNs));
-    await installIstiod(istioNs, '1-29-6');
-    await installZtunnel(istioNs, '1-29-6', { [label]: '1-29-6' });
+    await installIstiod(istioNs);
+    await installZtunnel(istioNs, { [label]: FROM_REV });
     await app(client, { id, label, stableNs, routeNs });
-    const flags = ['--kubeconfig', clusterKubeconfig(), '--helm', helmBinary(), '--chart-repo', './test/cluster/charts', '--from', '1.29.6', '--to', '1.30.3', '--istio-namespace', istioNs, '--node-label', label,
+    const flags = ['--kubeconfig', clusterKubeconfig(), '--helm', helmBinary(), ...productFlags(), '--istio-namespace', istioNs, '--node-label', label,
       '--stable-namespace', stableNs, '--canary-namespace', `pf-${id}-canary`, '--route', `${routeNs}/web`, '--gateway', `${routeNs}/gw`, '--state-namespace', istioNs, '--canary-nodes', freeNode];
     const mesh: OwnMesh = { id, label, istioNs, stableNs, routeNs, freeNode, stableNodes, flags, cleanup };
     await settled(client, mesh);

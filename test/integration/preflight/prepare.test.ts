@@ -1,7 +1,8 @@
-// Data-plane pinning on the real apiserver with the stand-in charts: a stable ztunnel pinned
-// by some other selector (so it would stay on a node relabelled for the canary), which doctor
+// Data-plane pinning on the real apiserver with Istio's real charts (the demo's stable version,
+// from the local chart repository): a stable ztunnel pinned by some other selector (so it would stay on a node relabelled for the canary), which doctor
 // refuses, and `canary prepare` fixes after saying it restarts every stable ztunnel pod.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { FROM, FROM_REV, TO, TO_REV } from '../../support/demo-versions.js';
 import { clusterKubeconfig, kube, suffix } from '../kube/support.js';
 import { installIstiod, installZtunnel } from './mesh.js';
 import { canary, checkOf, doctor, helm, helmBinary, ownNamespace, ownNodes } from './support.js';
@@ -14,21 +15,21 @@ const istioNs = `pf-${id}-pin`;
 const nodes = [`pf-${id}-x`, `pf-${id}-y`];
 const cleanups: (() => Promise<void>)[] = [];
 
-const flags = ['--kubeconfig', clusterKubeconfig(), '--helm', helmBinary(), '--chart-repo', './test/cluster/charts', '--from', '1.29.6', '--istio-namespace', istioNs, '--node-label', label];
-const doctorFlags = [...flags, '--to', '1.30.3', '--state-namespace', istioNs, '--canary-nodes', nodes[1] as string];
+const flags = ['--kubeconfig', clusterKubeconfig(), '--helm', helmBinary(), '--chart-repo', inject('chartRepoUrl'), '--from', FROM, '--istio-namespace', istioNs, '--node-label', label];
+const doctorFlags = [...flags, '--to', TO, '--state-namespace', istioNs, '--canary-nodes', nodes[1] as string];
 
 const nodeLabels = async () => Promise.all(nodes.map(async (name) => (await client.core.readNode({ name })).metadata?.labels?.[label]));
-const selector = async () => (await client.apps.readNamespacedDaemonSet({ name: 'ztunnel-1-29-6', namespace: istioNs })).spec?.template.spec?.nodeSelector;
+const selector = async () => (await client.apps.readNamespacedDaemonSet({ name: `ztunnel-${FROM_REV}`, namespace: istioNs })).spec?.template.spec?.nodeSelector;
 
 beforeAll(async () => {
   cleanups.push(...(await ownNodes(client, id, nodes, () => ({ [group]: 'yes' }))));
   cleanups.push(await ownNamespace(client, istioNs));
-  await installIstiod(istioNs, '1-29-6');
-  await installZtunnel(istioNs, '1-29-6', { [group]: 'yes' });
+  await installIstiod(istioNs);
+  await installZtunnel(istioNs, { [group]: 'yes' });
 });
 
 afterAll(async () => {
-  for (const rel of ['ztunnel-1-29-6', 'istiod-1-29-6']) await helm('uninstall', rel, '-n', istioNs, '--ignore-not-found').catch(() => undefined);
+  for (const rel of [`ztunnel-${FROM_REV}`, `istiod-${FROM_REV}`]) await helm('uninstall', rel, '-n', istioNs, '--ignore-not-found').catch(() => undefined);
   for (const c of cleanups.reverse()) await c().catch(() => undefined);
 });
 
@@ -36,8 +37,8 @@ describe('a stable ztunnel not pinned to its revision', () => {
   it('fails the pinning check, pointing to `canary prepare` with this mesh’s flags', async () => {
     const c = checkOf((await doctor(doctorFlags)).report, 'stable-ztunnel');
     expect(c.status).toBe('fail');
-    expect(c.message).toBe(`ztunnel ztunnel-1-29-6 would still run on canary node(s) ${nodes[1]} after labelling them ${label}=1-30-3`);
-    expect(c.fix).toContain(`canary prepare --from 1.29.6 --istio-namespace ${istioNs} --node-label ${label}`);
+    expect(c.message).toBe(`ztunnel ztunnel-${FROM_REV} would still run on canary node(s) ${nodes[1]} after labelling them ${label}=${TO_REV}`);
+    expect(c.fix).toContain(`canary prepare --from ${FROM} --istio-namespace ${istioNs} --node-label ${label}`);
     expect(c.fix).toContain('restarting every stable ztunnel pod (2 now)');
   });
 
@@ -61,15 +62,15 @@ describe('a stable ztunnel not pinned to its revision', () => {
   it('with --yes labels the nodes, pins the release there and waits for it, then has nothing left to do', async () => {
     const ran = await canary(['prepare', ...flags, '--yes']);
     expect(ran.code, ran.stderr).toBe(0);
-    expect(await nodeLabels()).toEqual(['1-29-6', '1-29-6']);
-    expect(await selector()).toMatchObject({ [group]: 'yes', [label]: '1-29-6' });
-    const ds = await client.apps.readNamespacedDaemonSet({ name: 'ztunnel-1-29-6', namespace: istioNs });
+    expect(await nodeLabels()).toEqual([FROM_REV, FROM_REV]);
+    expect(await selector()).toMatchObject({ [group]: 'yes', [label]: FROM_REV });
+    const ds = await client.apps.readNamespacedDaemonSet({ name: `ztunnel-${FROM_REV}`, namespace: istioNs });
     expect(ds.status).toMatchObject({ desiredNumberScheduled: 2, numberReady: 2 });
     const again = await canary(['prepare', ...flags, '--yes']);
     expect(again).toMatchObject({ code: 0, stdout: expect.stringContaining('nothing to do') });
   });
 
   it('then passes the pinning check', async () => {
-    expect(checkOf((await doctor(doctorFlags)).report, 'stable-ztunnel')).toMatchObject({ status: 'pass', message: `ztunnel ztunnel-1-29-6 stays off nodes labelled ${label}=1-30-3` });
+    expect(checkOf((await doctor(doctorFlags)).report, 'stable-ztunnel')).toMatchObject({ status: 'pass', message: `ztunnel ztunnel-${FROM_REV} stays off nodes labelled ${label}=${TO_REV}` });
   });
 });

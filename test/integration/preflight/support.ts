@@ -22,7 +22,7 @@ export interface Ran {
   readonly stderr: string;
 }
 
-/** Runs `canary ...args` in-process, from the repository root (where ./test/cluster/charts is), with no terminal. */
+/** Runs `canary ...args` in-process, from the repository root (where revisions/ and the demo's relative paths resolve), with no terminal. */
 export async function canary(args: readonly string[], confirm = false): Promise<Ran> {
   let stdout = '';
   let stderr = '';
