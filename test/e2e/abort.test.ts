@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { lockDemoState, resetDemoState } from '../support/demo-state.js';
-import { annotateCanaryZtunnel, canary, namespaceExists, nodeRevisions, nodeTaints, releases, root, route, routeAtCanaryWeight, STABLE_RULES, upgradeArgs, type CliResult } from './support.js';
+import { FROM, FROM_REV, STABLE_RULES, TO_REV, annotateCanaryZtunnel, canary, namespaceExists, nodeRevisions, nodeTaints, releases, root, route, routeAtCanaryWeight, type CliResult, upgradeArgs } from './support.js';
 
 let unlock: () => void;
 beforeAll(async () => {
@@ -9,13 +9,13 @@ beforeAll(async () => {
 afterAll(() => unlock?.());
 beforeEach(resetDemoState, 120_000);
 
-const STABLE_RELEASES = ['istio-base', 'istio-cni', 'istiod-1-29-6', 'ztunnel-1-29-6'];
+const STABLE_RELEASES = ['istio-base', 'istio-cni', `istiod-${FROM_REV}`, `ztunnel-${FROM_REV}`];
 
 async function expectStableAndCanaryGone(): Promise<void> {
   expect((await route()).spec.rules).toEqual(STABLE_RULES);
-  expect(await namespaceExists('bookinfo-1-30-3')).toBe(false);
+  expect(await namespaceExists(`bookinfo-${TO_REV}`)).toBe(false);
   expect(await releases()).toEqual(STABLE_RELEASES);
-  expect(await nodeRevisions()).toEqual({ 'kwok-node-0': '1-29-6', 'kwok-node-1': '1-29-6', 'kwok-node-2': undefined });
+  expect(await nodeRevisions()).toEqual({ 'kwok-node-0': FROM_REV, 'kwok-node-1': FROM_REV, 'kwok-node-2': undefined });
   expect(await nodeTaints()).toEqual([]);
 }
 
@@ -35,8 +35,8 @@ describe('Given a canary release that fails from the start', () => {
     const r = result(await canary(upgradeArgs('--values-dir', `${root}test/cluster/demo/faulty`, '--keep-canary')));
     expect(r.exitCode, r.stderr).toBe(3);
     expect((await route()).spec.rules).toEqual(STABLE_RULES);
-    expect(await namespaceExists('bookinfo-1-30-3')).toBe(true);
-    expect(await releases()).toEqual([...STABLE_RELEASES, 'istiod-1-30-3', 'ztunnel-1-30-3'].sort());
+    expect(await namespaceExists(`bookinfo-${TO_REV}`)).toBe(true);
+    expect(await releases()).toEqual([...STABLE_RELEASES, `istiod-${TO_REV}`, `ztunnel-${TO_REV}`].sort());
     const abort = result(await canary(['abort']));
     expect(abort.exitCode, abort.stderr).toBe(0);
     await expectStableAndCanaryGone();
@@ -44,7 +44,7 @@ describe('Given a canary release that fails from the start', () => {
 });
 
 describe('Given a canary release that starts failing only during the 50% step', () => {
-  it('When upgraded, Then it passes 10%, aborts at 50% with exit 3, and everything is back on 1.29.6', async () => {
+  it(`When upgraded, Then it passes 10%, aborts at 50% with exit 3, and everything is back on ${FROM}`, async () => {
     const run = canary(upgradeArgs('--bake', '8s'));
     await routeAtCanaryWeight(50);
     await annotateCanaryZtunnel({ 'sim.ambient-canary.dev/error-rate': '0.3' });

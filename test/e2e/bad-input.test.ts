@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockDemoState, resetDemoState } from '../support/demo-state.js';
-import { apps, canary, core, custom, FROM, TO } from './support.js';
+import { FROM, FROM_REV, TO, apps, canary, core, custom } from './support.js';
+import { re } from '../support/literal-regexp.js';
 
 let unlock: () => void;
 beforeAll(async () => {
@@ -27,8 +28,8 @@ async function snapshot(): Promise<Record<string, string>> {
 }
 
 const CASES: [string, string[], RegExp][] = [
-  ['a from-revision that is not installed', ['--from', '1.28.4', '--to', TO], /preflight\/from-installed: revision 1-28-4 is not installed.*check --from \(installed revisions: 1-29-6\)/],
-  ['a stable namespace that does not exist', ['--from', FROM, '--to', TO, '--stable-namespace', 'shop-1-29-6'], /preflight\/stable-namespace: the stable namespace shop-1-29-6 does not exist/],
+  ['a from-revision that is not installed', ['--from', '1.28.4', '--to', TO], re`preflight\/from-installed: revision 1-28-4 is not installed.*check --from \(installed revisions: ${FROM_REV}\)`],
+  ['a stable namespace that does not exist', ['--from', FROM, '--to', TO, '--stable-namespace', `shop-${FROM_REV}`], re`preflight\/stable-namespace: the stable namespace shop-${FROM_REV} does not exist`],
   ['a route that does not exist', ['--from', FROM, '--to', TO, '--route', 'istio-ingress/shop'], /preflight\/route: HTTPRoute istio-ingress\/shop does not exist.*--route namespace\/name/],
   ['the same version twice', ['--from', TO, '--to', TO], /--to: is the version already running \(1\.30\.3\)/],
 ];

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { startLoad, type LoadHandle } from '../../src/load/autocannon-load.js';
 import { lockDemoState, resetDemoState } from '../support/demo-state.js';
-import { annotateCanaryZtunnel, canary, namespaceExists, route, routeAtCanaryWeight, STABLE_RULES, upgradeArgs } from './support.js';
+import { FROM, FROM_REV, STABLE_RULES, TO_REV, annotateCanaryZtunnel, canary, namespaceExists, route, routeAtCanaryWeight, upgradeArgs } from './support.js';
 
 interface StepStatus {
   weight: number;
@@ -25,7 +25,7 @@ function meshTraffic(): LoadHandle {
     {
       url: inject('gatewayUrl'),
       profile: { target: undefined, paths: [{ path: '/', weight: 1 }], headers: {}, connections: 8, rate: 300, durationMs: 600_000, timeoutMs: 2000 },
-      revisions: { stable: '1-29-6', canary: '1-30-3' },
+      revisions: { stable: FROM_REV, canary: TO_REV },
       windowMs: 1000,
       p99Ms: 500,
       capMs: 600_000,
@@ -40,7 +40,7 @@ async function steps(): Promise<StepStatus[]> {
 }
 
 describe('Given a canary release that starts failing during the 50% step, and Prometheus as the only judge', () => {
-  it('When upgraded under the mesh\'s own traffic, Then Prometheus passes 10%, fails 50% on the success rate, exit 3, and everything is back on 1.29.6', async () => {
+  it(`When upgraded under the mesh\'s own traffic, Then Prometheus passes 10%, fails 50% on the success rate, exit 3, and everything is back on ${FROM}`, async () => {
     const traffic = meshTraffic();
     try {
       const run = canary(upgradeArgs('--bake', '8s', '--metrics-sources', 'prometheus', '--prometheus-url', inject('prometheusUrl')));
@@ -61,7 +61,7 @@ describe('Given a canary release that starts failing during the 50% step, and Pr
     }
     expect(s[0]?.verdict?.figures['prometheus.canary.requests']).toBeGreaterThan(100);
     expect((await route()).spec.rules).toEqual(STABLE_RULES);
-    expect(await namespaceExists('bookinfo-1-30-3')).toBe(false);
+    expect(await namespaceExists(`bookinfo-${TO_REV}`)).toBe(false);
   }, 600_000);
 });
 

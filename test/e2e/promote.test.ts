@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { lockDemoState, resetDemoState } from '../support/demo-state.js';
-import { backends, canary, core, custom, namespaceExists, nodeRevisions, nodeTaints, releases, route, upgradeArgs } from './support.js';
+import { CANARY_NS, FROM, FROM_REV, TO, TO_REV, backends, canary, core, custom, namespaceExists, nodeRevisions, nodeTaints, releases, route, upgradeArgs } from './support.js';
 import { Traffic } from './traffic.js';
+import { re } from '../support/literal-regexp.js';
 
 let unlock: () => void;
 beforeAll(async () => {
@@ -10,8 +11,8 @@ beforeAll(async () => {
 });
 afterAll(() => unlock?.());
 
-describe('Given the stable mesh on 1.29.6 and objects ambient-canary did not create', () => {
-  describe('When `canary upgrade --from 1.29.6 --to 1.30.3` runs under steady traffic', () => {
+describe(`Given the stable mesh on ${FROM} and objects ambient-canary did not create`, () => {
+  describe(`When \`canary upgrade --from ${FROM} --to ${TO}\` runs under steady traffic`, () => {
     let exitCode: number;
     let output: string;
     let traffic: Awaited<ReturnType<Traffic['finish']>>;
@@ -31,32 +32,33 @@ describe('Given the stable mesh on 1.29.6 and objects ambient-canary did not cre
       await core.deleteNamespacedConfigMap({ namespace: 'istio-system', name: 'canary-run-notes' }).catch(() => undefined);
     });
 
-    it('Then it exits 0 and says the mesh runs 1-30-3', () => {
+    it(`Then it exits 0 and says the mesh runs ${TO_REV}`, () => {
       expect(exitCode, output).toBe(0);
-      expect(output).toMatch(/Promoted: the mesh runs 1-30-3/);
+      expect(output).toMatch(re`Promoted: the mesh runs ${TO_REV}`);
     });
 
     it('Then every rule of the route has one backend, in the canary namespace', async () => {
-      expect(backends(await route())).toEqual([[['bookinfo-1-30-3', 1]], [['bookinfo-1-30-3', 1]]]);
+      expect(backends(await route())).toEqual([[[`bookinfo-${TO_REV}`, 1]], [[`bookinfo-${TO_REV}`, 1]]]);
     });
 
     it('Then the new namespace serves through the gateway', async () => {
       const response = await fetch(`${inject('gatewayUrl')}/`);
       expect(response.status).toBe(200);
-      expect(response.headers.get('x-sim-namespace')).toBe('bookinfo-1-30-3');
-      expect(response.headers.get('x-sim-revision')).toBe('1-30-3');
+      expect(response.headers.get('x-sim-namespace')).toBe(`bookinfo-${TO_REV}`);
+      expect(response.headers.get('x-sim-revision')).toBe(TO_REV);
+      expect(response.headers.get('x-sim-served-by')).toBe(`ztunnel-${TO_REV}`);
     });
 
     it('Then the gateway and every node are on the new revision, untainted', async () => {
       const gw = (await custom.getNamespacedCustomObject({ group: 'gateway.networking.k8s.io', version: 'v1', namespace: 'istio-ingress', plural: 'gateways', name: 'ingress' })) as { metadata: { labels?: Record<string, string> } };
-      expect(gw.metadata.labels?.['istio.io/rev']).toBe('1-30-3');
-      expect(Object.values(await nodeRevisions())).toEqual(['1-30-3', '1-30-3', '1-30-3']);
+      expect(gw.metadata.labels?.['istio.io/rev']).toBe(TO_REV);
+      expect(Object.values(await nodeRevisions())).toEqual([TO_REV, TO_REV, TO_REV]);
       expect(await nodeTaints()).toEqual([]);
     });
 
     it('Then the old istiod and ztunnel releases and the old namespace are gone', async () => {
-      expect(await releases()).toEqual(['istio-base', 'istio-cni', 'istiod-1-30-3', 'ztunnel-1-30-3']);
-      expect(await namespaceExists('bookinfo-1-29-6')).toBe(false);
+      expect(await releases()).toEqual(['istio-base', 'istio-cni', `istiod-${TO_REV}`, `ztunnel-${TO_REV}`]);
+      expect(await namespaceExists(`bookinfo-${FROM_REV}`)).toBe(false);
     });
 
     it('Then nothing without the ambient-canary label was deleted', async () => {
@@ -68,6 +70,30 @@ describe('Given the stable mesh on 1.29.6 and objects ambient-canary did not cre
     it('Then no request failed because of the orchestrator: zero 5xx and no connection errors', () => {
       expect(traffic.total).toBeGreaterThan(100);
       expect(traffic.failures).toEqual({});
+    });
+
+    it('Then every answer of the canary came through the canary ztunnel, and every stable one through the stable ztunnel: no sidecar served any', () => {
+      const served = Object.entries(traffic.servedBy);
+      expect(served.filter(([who]) => who.startsWith(`${CANARY_NS} `)).length, JSON.stringify(traffic.servedBy)).toBeGreaterThan(0);
+      for (const [who, count] of served) {
+        const [ns] = who.split(' ');
+        const expected = ns === CANARY_NS ? `ztunnel-${TO_REV}` : `ztunnel-${FROM_REV}`;
+        expect(who, `${count} answer(s)`).toBe(`${ns} ${expected}`);
+      }
+    });
+
+    it('Then the canary namespace and its pods carry no istio.io/rev, and no pod of it has a sidecar', async () => {
+      const ns = await core.readNamespace({ name: CANARY_NS });
+      expect(ns.metadata?.labels).toMatchObject({ 'istio.io/dataplane-mode': 'ambient' });
+      expect(ns.metadata?.labels).not.toHaveProperty(['istio.io/rev']);
+      const pods = (await core.listNamespacedPod({ namespace: CANARY_NS })).items;
+      expect(pods.length).toBeGreaterThan(0);
+      for (const pod of pods) {
+        const containers = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].map((c) => c.name);
+        expect(containers, pod.metadata?.name).not.toContain('istio-proxy');
+        expect(pod.metadata?.annotations ?? {}, pod.metadata?.name).not.toHaveProperty(['sidecar.istio.io/status']);
+        expect(pod.metadata?.labels ?? {}, pod.metadata?.name).not.toHaveProperty(['istio.io/rev']);
+      }
     });
   });
 });

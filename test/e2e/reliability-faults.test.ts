@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockDemoState, resetDemoState } from '../support/demo-state.js';
 import type { FaultKind, FaultProxy, ProxiedRequest } from '../support/fault-proxy.js';
 import { PRODUCT_AGENT } from '../support/audit-log.js';
-import { backends, route } from './support.js';
+import { TO_REV, backends, route } from './support.js';
 import { canaryProcess, faultProxy, ReadinessWatch, retryLines, upgradeArgs } from './reliability-support.js';
+import { re } from '../support/literal-regexp.js';
 
 /**
  * Issue 9, API faults: upgrades through a proxy that fails a share of the product's API
@@ -75,8 +76,8 @@ describe(`Given ${Math.round(RATE * 100)}% of the API requests failing (409, 429
     const helmFaults = proxy.requests.filter((q) => q.userAgent.startsWith('Helm/') && q.fault !== undefined).length;
     outcomes.push({ exitCode: r.exitCode ?? -1, attempts, helmFaults, seconds: Math.round((Date.now() - started) / 1000), faults, retries: lines.length, productRequests: proxy.requests.filter(fromProduct).length });
     expect(r.exitCode, r.all).toBe(0);
-    expect(r.stdout).toMatch(/Promoted: the mesh runs 1-30-3/);
-    expect(backends(await route())).toEqual([[['bookinfo-1-30-3', 1]], [['bookinfo-1-30-3', 1]]]);
+    expect(r.stdout).toMatch(re`Promoted: the mesh runs ${TO_REV}`);
+    expect(backends(await route())).toEqual([[[`bookinfo-${TO_REV}`, 1]], [[`bookinfo-${TO_REV}`, 1]]]);
     expect(samples).toBeGreaterThan(10);
     expect(violations).toEqual([]);
     // Every injected failure that a retry can fix was retried, and said so.

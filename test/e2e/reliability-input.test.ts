@@ -8,7 +8,7 @@ import { auditMark, auditSince, describeEvent, fromProduct, isMutating, settleAu
 import { badInput, DEMO_CONFIG, materialize, namesField, type BadInput } from '../support/bad-input.js';
 import { canaryInProcess, type CliRun } from '../support/cli-in-process.js';
 import { lockDemoState, resetDemoState } from '../support/demo-state.js';
-import { root } from './support.js';
+import { FROM, TO, root } from './support.js';
 
 /**
  * Issue 9, bad input against the real cluster: generated malformed input (as in the unit
@@ -21,7 +21,7 @@ import { root } from './support.js';
 const RUNS = Number(process.env['BAD_INPUT_E2E_RUNS'] ?? 120);
 const CLUSTER_RUNS = Number(process.env['BAD_INPUT_CLUSTER_RUNS'] ?? 16);
 const PROCESSES = Number(process.env['BAD_INPUT_PROCESSES'] ?? 8);
-const VERSIONS = ['--from', '1.29.6', '--to', '1.30.3'];
+const VERSIONS = ['--from', FROM, '--to', TO];
 
 /** Well-formed, but naming things this cluster does not have: only preflight can tell. */
 const freshName = fc.stringMatching(/^[a-z][a-z0-9]{3,9}$/).map((s) => `zz-${s}`);
@@ -32,8 +32,8 @@ const clusterCase: fc.Arbitrary<BadInput> = fc.oneof(
   freshName.map((n) => cluster(['--istio-namespace', n], 'preflight/from-installed')),
   freshName.map((n) => cluster(['--canary-nodes', n], 'preflight/canary-nodes')),
   freshName.map((n) => cluster(['--context', n], '--context')),
-  fc.constantFrom('1.28.4', '1.27.0', '1-29-0').map((from) => cluster(['--from', from, '--to', '1.30.3'], 'preflight/from-installed', [])),
-  fc.constantFrom('1.31.0', '1.32.1').map((to) => cluster(['--from', '1.29.6', '--to', to], 'preflight/version-gap', [])),
+  fc.constantFrom('1.28.4', '1.27.0', '1-29-0').map((from) => cluster(['--from', from, '--to', TO], 'preflight/from-installed', [])),
+  fc.constantFrom('1.32.1', '1.33.0').map((to) => cluster(['--from', FROM, '--to', to], 'preflight/version-gap', [])),
 );
 
 /** `-o json`: no progress lines (in-process they would go to the test's own stdout). */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockDemoState, resetDemoState } from '../support/demo-state.js';
 import type { FaultProxy } from '../support/fault-proxy.js';
-import { backends, route, routeAtCanaryWeight } from './support.js';
+import { TO_REV, backends, route, routeAtCanaryWeight } from './support.js';
 import { canaryProcess, faultProxy, ReadinessWatch, retryLines, upgradeArgs, weightedBackends } from './reliability-support.js';
 
 /**
@@ -68,7 +68,7 @@ describe(`Given an upgrade baking its 10% step when the apiserver becomes unreac
 
   it('Then the run that followed ended it: promoted, with every rule on the canary', async () => {
     if (second) expect(second.exitCode, second.all).toBe(0);
-    expect(backends(await route())).toEqual([[['bookinfo-1-30-3', 1]], [['bookinfo-1-30-3', 1]]]);
+    expect(backends(await route())).toEqual([[[`bookinfo-${TO_REV}`, 1]], [[`bookinfo-${TO_REV}`, 1]]]);
   });
 
   it('Then at no sampled moment, nor at the end, did the route send traffic to a backend without Ready endpoints', async () => {

@@ -5,15 +5,16 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { auditMark, auditSince, describeEvent, fromProduct, isMutating, settleAudit } from '../support/audit-log.js';
 import { lockDemoState, resetDemoState } from '../support/demo-state.js';
-import { backends, core, namespaceExists, releases, route, STABLE_RULES } from './support.js';
+import { FROM_REV, STABLE_RULES, TO_REV, backends, core, namespaceExists, releases, route } from './support.js';
 import { canaryProcess, upgradeArgs } from './reliability-support.js';
+import { re } from '../support/literal-regexp.js';
 
 /**
  * Issue 9, ownership: look-alikes of what ambient-canary creates — named as it names them,
  * but without its label `app.kubernetes.io/managed-by: ambient-canary` — are refused in
  * preflight, left alone by a revert and by a promote, each time with the reason said.
  */
-const CANARY_NS = 'bookinfo-1-30-3';
+const CANARY_NS = `bookinfo-${TO_REV}`;
 const MANAGED_BY = 'app.kubernetes.io/managed-by';
 
 let unlock: () => void;
@@ -54,19 +55,19 @@ async function resourceVersion(kind: 'namespace' | 'secret', name: string): Prom
 describe('Given a namespace and a Helm release named like the canary\'s, not created by ambient-canary', () => {
   it('When `canary upgrade` runs, Then preflight refuses both, says why, and neither is touched', async () => {
     await core.createNamespace({ body: { metadata: { name: CANARY_NS, labels: { team: 'payments' } } } });
-    await helm(['install', 'istiod-1-30-3', tinyChart(), '-n', 'istio-system']);
-    const before = [await resourceVersion('namespace', CANARY_NS), await resourceVersion('secret', 'sh.helm.release.v1.istiod-1-30-3.v1')];
+    await helm(['install', `istiod-${TO_REV}`, tinyChart(), '-n', 'istio-system']);
+    const before = [await resourceVersion('namespace', CANARY_NS), await resourceVersion('secret', `sh.helm.release.v1.istiod-${TO_REV}.v1`)];
     const mark = auditMark(inject('auditLog'));
 
     const r = await canaryProcess(upgradeArgs('2s'));
     expect(r.exitCode, r.all).toBe(2);
-    expect(r.stderr).toMatch(/preflight\/canary-namespace: namespace bookinfo-1-30-3 exists and was not created by ambient-canary; .*never takes over objects it did not create/);
-    expect(r.stderr).toMatch(/preflight\/canary-releases: Helm release\(s\) istiod-1-30-3 exist and were not installed by ambient-canary; .*never takes over releases it did not install/);
+    expect(r.stderr).toMatch(re`preflight\/canary-namespace: namespace bookinfo-${TO_REV} exists and was not created by ambient-canary; .*never takes over objects it did not create`);
+    expect(r.stderr).toMatch(re`preflight\/canary-releases: Helm release\(s\) istiod-${TO_REV} exist and were not installed by ambient-canary; .*never takes over releases it did not install`);
 
     await settleAudit();
-    const touched = auditSince(inject('auditLog'), mark).filter((e) => fromProduct(e) && isMutating(e) && (e.objectRef?.name === CANARY_NS || e.objectRef?.namespace === CANARY_NS || (e.objectRef?.name ?? '').includes('istiod-1-30-3')));
+    const touched = auditSince(inject('auditLog'), mark).filter((e) => fromProduct(e) && isMutating(e) && (e.objectRef?.name === CANARY_NS || e.objectRef?.namespace === CANARY_NS || (e.objectRef?.name ?? '').includes(`istiod-${TO_REV}`)));
     expect(touched.map(describeEvent)).toEqual([]);
-    expect([await resourceVersion('namespace', CANARY_NS), await resourceVersion('secret', 'sh.helm.release.v1.istiod-1-30-3.v1')]).toEqual(before);
+    expect([await resourceVersion('namespace', CANARY_NS), await resourceVersion('secret', `sh.helm.release.v1.istiod-${TO_REV}.v1`)]).toEqual(before);
   }, 300_000);
 });
 
@@ -74,33 +75,33 @@ describe('Given a run paused at 10% whose canary namespace and istiod release lo
   it('When `canary abort` reverts it, Then traffic goes back to stable and both are left in place with a note', async () => {
     const started = await canaryProcess(upgradeArgs('2s', '--until', '10'));
     expect(started.exitCode, started.all).toBe(0);
-    await disown(CANARY_NS, 'istiod-1-30-3');
+    await disown(CANARY_NS, `istiod-${TO_REV}`);
 
     const r = await canaryProcess(['abort']);
     expect(r.exitCode, r.all).toBe(0);
-    expect(r.all).toMatch(/namespace bookinfo-1-30-3 was not created by ambient-canary: left as it is/);
-    expect(r.all).toMatch(/Helm release istiod-1-30-3 was not installed by ambient-canary: left as it is/);
+    expect(r.all).toMatch(re`namespace bookinfo-${TO_REV} was not created by ambient-canary: left as it is`);
+    expect(r.all).toMatch(re`Helm release istiod-${TO_REV} was not installed by ambient-canary: left as it is`);
     expect((await route()).spec.rules).toEqual(STABLE_RULES);
     expect(await namespaceExists(CANARY_NS)).toBe(true);
-    expect(await releases()).toContain('istiod-1-30-3');
+    expect(await releases()).toContain(`istiod-${TO_REV}`);
     // What still carried our label went: the canary's ztunnel release.
-    expect(await releases()).not.toContain('ztunnel-1-30-3');
+    expect(await releases()).not.toContain(`ztunnel-${TO_REV}`);
   }, 300_000);
 });
 
 describe('Given a stable namespace and stable releases that ambient-canary did not install', () => {
   it('When `canary upgrade` promotes, Then they are left in place, each with the command to remove it', async () => {
-    await disown('bookinfo-1-29-6', 'istiod-1-29-6');
-    await disown(undefined, 'ztunnel-1-29-6');
+    await disown(`bookinfo-${FROM_REV}`, `istiod-${FROM_REV}`);
+    await disown(undefined, `ztunnel-${FROM_REV}`);
 
     const r = await canaryProcess(upgradeArgs('2s'));
     expect(r.exitCode, r.all).toBe(0);
     expect(backends(await route())).toEqual([[[CANARY_NS, 1]], [[CANARY_NS, 1]]]);
-    expect(r.all).toMatch(/namespace bookinfo-1-29-6 was not created by ambient-canary: left in place \(delete it yourself once you are satisfied: kubectl delete namespace bookinfo-1-29-6\)/);
-    expect(r.all).toMatch(/Helm release istiod-1-29-6 was not installed by ambient-canary: left in place \(remove it yourself: .*helm uninstall istiod-1-29-6/);
-    expect(r.all).toMatch(/Helm release ztunnel-1-29-6 was not installed by ambient-canary: left in place/);
+    expect(r.all).toMatch(re`namespace bookinfo-${FROM_REV} was not created by ambient-canary: left in place \(delete it yourself once you are satisfied: kubectl delete namespace bookinfo-${FROM_REV}\)`);
+    expect(r.all).toMatch(re`Helm release istiod-${FROM_REV} was not installed by ambient-canary: left in place \(remove it yourself: .*helm uninstall istiod-${FROM_REV}`);
+    expect(r.all).toMatch(re`Helm release ztunnel-${FROM_REV} was not installed by ambient-canary: left in place`);
     expect(r.all).toMatch(/default revision tag not moved/);
-    expect(await namespaceExists('bookinfo-1-29-6')).toBe(true);
-    expect(await releases()).toEqual(expect.arrayContaining(['istiod-1-29-6', 'ztunnel-1-29-6', 'istiod-1-30-3', 'ztunnel-1-30-3']));
+    expect(await namespaceExists(`bookinfo-${FROM_REV}`)).toBe(true);
+    expect(await releases()).toEqual(expect.arrayContaining([`istiod-${FROM_REV}`, `ztunnel-${FROM_REV}`, `istiod-${TO_REV}`, `ztunnel-${TO_REV}`]));
   }, 300_000);
 });

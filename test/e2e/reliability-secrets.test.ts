@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { lockDemoState, resetDemoState } from '../support/demo-state.js';
 import { kubeconfigDoc, type FaultProxy, type KubeconfigDoc } from '../support/fault-proxy.js';
 import { canaryProcess, faultProxy, upgradeArgs } from './reliability-support.js';
+import { FROM, TO } from './support.js';
 
 /**
  * Issue 9, secrets: the kubeconfig's token, client key and certificate, and a password in
@@ -83,7 +84,7 @@ async function reportsOf(run: string): Promise<void> {
     artefacts.push({ name: `${run} report file ${format}`, text: readFileSync(file, 'utf8') });
   }
   for (const output of ['table', 'json', 'yaml']) await cli(`${run} status ${output}`, ['status', '-o', output]);
-  await cli(`${run} doctor`, ['doctor', '--from', '1.29.6', '--to', '1.30.3', '-o', 'json']);
+  await cli(`${run} doctor`, ['doctor', '--from', FROM, '--to', TO, '-o', 'json']);
 }
 
 /** What the run left in the cluster: run records, the Lease, and every Event near the route. */

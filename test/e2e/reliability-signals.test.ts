@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { lockDemoState, resetDemoState } from '../support/demo-state.js';
-import { eventually, namespaceExists, nodeRevisions, nodeTaints, releases, route, routeAtCanaryWeight, STABLE_RULES } from './support.js';
+import { FROM_REV, STABLE_RULES, TO_REV, eventually, namespaceExists, nodeRevisions, nodeTaints, releases, route, routeAtCanaryWeight } from './support.js';
 import { canaryProcess, signalGroup, upgradeArgs } from './reliability-support.js';
 
 /**
@@ -15,14 +15,14 @@ beforeAll(async () => {
 afterAll(() => unlock?.());
 beforeEach(resetDemoState, 300_000);
 
-const STABLE_RELEASES = ['istio-base', 'istio-cni', 'istiod-1-29-6', 'ztunnel-1-29-6'];
+const STABLE_RELEASES = ['istio-base', 'istio-cni', `istiod-${FROM_REV}`, `ztunnel-${FROM_REV}`];
 
 /** Everything the canary added is gone: route as it was, namespace, releases, node labels and taints. */
 async function expectFullyReverted(output: string): Promise<void> {
   expect((await route()).spec.rules, output).toEqual(STABLE_RULES);
-  expect(await namespaceExists('bookinfo-1-30-3')).toBe(false);
+  expect(await namespaceExists(`bookinfo-${TO_REV}`)).toBe(false);
   expect(await releases()).toEqual(STABLE_RELEASES);
-  expect(Object.values(await nodeRevisions())).toEqual(['1-29-6', '1-29-6', undefined]);
+  expect(Object.values(await nodeRevisions())).toEqual([FROM_REV, FROM_REV, undefined]);
   expect(await nodeTaints()).toEqual([]);
 }
 

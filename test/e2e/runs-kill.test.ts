@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockDemoState, resetDemoState } from '../support/demo-state.js';
-import { backends, namespaceExists, nodeRevisions, nodeTaints, route, STABLE_RULES } from './support.js';
+import { FROM_REV, STABLE_RULES, TO_REV, backends, namespaceExists, nodeRevisions, nodeTaints, route } from './support.js';
 import { allReleases, CANARY_NS, killGroup, routeCanaryWeight, run, seeded, sleep, start, status, upgrade, type Status } from './runs-support.js';
 
 /**
@@ -42,13 +42,13 @@ afterAll(() => {
   unlock?.();
 });
 
-const STABLE_RELEASES = ['istio-base', 'istio-cni', 'istiod-1-29-6', 'ztunnel-1-29-6'];
+const STABLE_RELEASES = ['istio-base', 'istio-cni', `istiod-${FROM_REV}`, `ztunnel-${FROM_REV}`];
 
 async function expectStableMesh(where: string): Promise<void> {
   expect((await route()).spec.rules, where).toEqual(STABLE_RULES);
   expect(await namespaceExists(CANARY_NS), where).toBe(false);
   expect(await allReleases(), where).toEqual(STABLE_RELEASES);
-  expect(await nodeRevisions(), where).toEqual({ 'kwok-node-0': '1-29-6', 'kwok-node-1': '1-29-6', 'kwok-node-2': undefined });
+  expect(await nodeRevisions(), where).toEqual({ 'kwok-node-0': FROM_REV, 'kwok-node-1': FROM_REV, 'kwok-node-2': undefined });
   expect(await nodeTaints(), where).toEqual([]);
 }
 
@@ -57,12 +57,12 @@ async function expectStatusTellsTheTruth(s: Status, where: string): Promise<void
   expect('error' in s.observed, where).toBe(false);
   if ('error' in s.observed) return;
   const o = s.observed;
-  const canaryOnly = backends(await route()).every((rule) => rule.every(([ns]) => ns !== 'bookinfo-1-29-6'));
+  const canaryOnly = backends(await route()).every((rule) => rule.every(([ns]) => ns !== `bookinfo-${FROM_REV}`));
   const weight = canaryOnly ? 100 : await routeCanaryWeight();
   expect(o.route.state === 'canary-only' ? 100 : o.route.state === 'split' ? o.route.canary : 0, where).toBe(weight);
   const labels = await nodeRevisions();
   for (const n of o.nodes) expect(n.label ?? undefined, `${where}: node ${n.name}`).toBe(labels[n.name]);
-  const ours = (await allReleases()).filter((r) => r.endsWith('-1-29-6') || r.endsWith('-1-30-3'));
+  const ours = (await allReleases()).filter((r) => r.endsWith(`-${FROM_REV}`) || r.endsWith(`-${TO_REV}`));
   expect(o.releases.map((r) => r.name).sort(), where).toEqual(ours);
   // The record never lets a node go unlisted: it is recorded before it is touched.
   expect(o.findings.filter((f) => f.includes('does not list it')), where).toEqual([]);
@@ -101,7 +101,7 @@ describe(`Given a run SIGKILLed at ${COUNT} seeded points (seed ${SEED})`, () =>
     if (abort.exitCode === 2 && /is promoting|was promoted/.test(abort.stderr)) {
       const resumed = await run(ARGS);
       expect(resumed.exitCode, `${where}: ${resumed.all}`).toBe(0);
-      expect(backends(await route()), where).toEqual([[['bookinfo-1-30-3', 1]], [['bookinfo-1-30-3', 1]]]);
+      expect(backends(await route()), where).toEqual([[[`bookinfo-${TO_REV}`, 1]], [[`bookinfo-${TO_REV}`, 1]]]);
       expect((await status()).outcome, where).toBe('promoted');
       await resetDemoState();
     } else {

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { lockDemoState, resetDemoState } from '../support/demo-state.js';
-import { namespaceExists, releases, route, routeAtCanaryWeight, STABLE_RULES } from './support.js';
+import { FROM_REV, STABLE_RULES, namespaceExists, releases, route, routeAtCanaryWeight } from './support.js';
 import { CANARY_NS, killGroup, kubectl, routeCanaryWeight, run, start, status, upgrade } from './runs-support.js';
 
 let unlock: () => void;
@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => unlock?.());
 beforeEach(resetDemoState, 180_000);
 
-const STABLE_RELEASES = ['istio-base', 'istio-cni', 'istiod-1-29-6', 'ztunnel-1-29-6'];
+const STABLE_RELEASES = ['istio-base', 'istio-cni', `istiod-${FROM_REV}`, `ztunnel-${FROM_REV}`];
 
 async function expectStable(): Promise<void> {
   expect((await route()).spec.rules).toEqual(STABLE_RULES);

@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockDemoState, resetDemoState } from '../support/demo-state.js';
-import { annotateCanaryZtunnel, routeAtCanaryWeight } from './support.js';
+import { FROM_REV, TO_REV, annotateCanaryZtunnel, routeAtCanaryWeight } from './support.js';
 import { run, start, upgrade } from './runs-support.js';
 import { countColours, decodePng } from './runs-png.js';
+import { re } from '../support/literal-regexp.js';
 
 /**
  * The HTML report of a real aborted run, opened in headless Chromium (Debian's `chromium`):
@@ -52,8 +53,8 @@ describe('Given the HTML report of a run aborted at 50%', () => {
     const dom = (await chromium(['--dump-dom'], `file://${html}`)).stdout;
     const svgs = [...dom.matchAll(/<svg[^>]*class="chart"[^>]*id="([^"]+)"/g)].map((m) => m[1]);
     expect(svgs).toEqual(['chart-weight', 'chart-rate', 'chart-errors', 'chart-p99']);
-    expect((dom.match(/class="series" data-series="canary 1-30-3"/g) ?? []).length).toBeGreaterThanOrEqual(7);
-    expect((dom.match(/class="series" data-series="stable 1-29-6"/g) ?? []).length).toBeGreaterThanOrEqual(6);
+    expect((dom.match(re`class="series" data-series="canary ${TO_REV}"`) ?? []).length).toBeGreaterThanOrEqual(7);
+    expect((dom.match(re`class="series" data-series="stable ${FROM_REV}"`) ?? []).length).toBeGreaterThanOrEqual(6);
     expect((dom.match(/<g class="marker abort">/g) ?? []).length).toBe(4);
     expect(dom).toMatch(/SLO: error budget 0.5%/);
     expect(dom).toMatch(/SLO: p99 ≤ 500 ms/);

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { lockDemoState, resetDemoState } from '../support/demo-state.js';
-import { annotateCanaryZtunnel, backends, FROM, nodeRevisions, releases, route, STABLE_RULES, TO } from './support.js';
+import { FROM, FROM_REV, STABLE_RULES, TO, TO_REV, annotateCanaryZtunnel, backends, nodeRevisions, releases, route } from './support.js';
 import { kubectl, routeCanaryWeight, run, RUN_ID, status, upgrade } from './runs-support.js';
+import { re } from '../support/literal-regexp.js';
 
 let unlock: () => void;
 // The demo state may be in use by another test process: lockDemoState waits up to 20 minutes.
@@ -44,9 +45,9 @@ describe('Given a run started by `canary upgrade --until 10` (one CI job)', () =
 
     const promoted = await run(['promote']);
     expect(promoted.exitCode, promoted.all).toBe(0);
-    expect(backends(await route())).toEqual([[['bookinfo-1-30-3', 1]], [['bookinfo-1-30-3', 1]]]);
-    expect(await releases()).toEqual(['istio-base', 'istio-cni', 'istiod-1-30-3', 'ztunnel-1-30-3']);
-    expect(Object.values(await nodeRevisions())).toEqual(['1-30-3', '1-30-3', '1-30-3']);
+    expect(backends(await route())).toEqual([[[`bookinfo-${TO_REV}`, 1]], [[`bookinfo-${TO_REV}`, 1]]]);
+    expect(await releases()).toEqual(['istio-base', 'istio-cni', `istiod-${TO_REV}`, `ztunnel-${TO_REV}`]);
+    expect(Object.values(await nodeRevisions())).toEqual([TO_REV, TO_REV, TO_REV]);
 
     const after = await run(['step']);
     expect(after.exitCode).toBe(2);
@@ -68,13 +69,13 @@ describe('Given a run started by `canary upgrade --until 10` (one CI job)', () =
     expect(fromJson).toEqual(record);
     // Two reads of the cluster: all but the moment of reading must agree.
     expect({ ...yaml, observed: { ...yaml.observed, at: '' } }).toEqual({ ...json, observed: { ...observed, at: '' } });
-    expect(observed).toMatchObject({ route: { state: 'split', stable: 75, canary: 25 }, releases: expect.arrayContaining([{ name: 'istiod-1-30-3', status: 'deployed' }]) });
+    expect(observed).toMatchObject({ route: { state: 'split', stable: 75, canary: 25 }, releases: expect.arrayContaining([{ name: `istiod-${TO_REV}`, status: 'deployed' }]) });
     const table = await run(['status']);
     expect(table.stdout).toMatch(/route\s+75\/25 stable\/canary/);
 
     const describe = await kubectl(['describe', 'httproute', '-n', 'istio-ingress', 'bookinfo']);
     const events = describe.stdout.slice(describe.stdout.indexOf('Events:'));
-    expect(events).toMatch(/Normal\s+CanaryWeight\s+\S+\s+ambient-canary\.dev\/canary\s+step to 10%, accepted at generation \d+: 1-29-6 90% \/ 1-30-3 10%/);
+    expect(events).toMatch(re`Normal\s+CanaryWeight\s+\S+\s+ambient-canary\.dev\/canary\s+step to 10%, accepted at generation \d+: ${FROM_REV} 90% \/ ${TO_REV} 10%`);
     expect(events).toMatch(/Normal\s+CanaryVerdict\s+.*25%: pass:/);
 
     const abort = await run(['abort']);
@@ -95,7 +96,7 @@ describe('Given a run paused at 10% whose canary then starts failing', () => {
     expect((await route()).spec.rules).toEqual(STABLE_RULES);
     const again = await run(['step']);
     expect(again.exitCode).toBe(2);
-    expect(again.stderr).toMatch(/ended \(aborted: weight 50%.*start a new one with `canary upgrade --from 1.29.6 --to 1.30.3`/);
+    expect(again.stderr).toMatch(re`ended \(aborted: weight 50%.*start a new one with \`canary upgrade --from ${FROM} --to ${TO}\``);
   });
 });
 
@@ -114,7 +115,7 @@ describe('Given `canary upgrade --until 50`', () => {
     }
     expect(JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8'))).toMatchObject({ id: RUN_ID, weight: 50 });
     expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toMatch(/tests="4" failures="0" errors="0" skipped="2"/);
-    expect(readFileSync(summary, 'utf8')).toContain('# Canary upgrade 1.29.6 → 1.30.3: running');
+    expect(readFileSync(summary, 'utf8')).toContain(`# Canary upgrade ${FROM} → ${TO}: running`);
     const wrong = await run(['report', '-o', 'json']);
     expect(wrong.exitCode).toBe(2);
     expect(wrong.stderr).toMatch(/names the FILE to write for `canary report`; for the format use --format json/);

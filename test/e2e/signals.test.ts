@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { lockDemoState, resetDemoState } from '../support/demo-state.js';
-import { backends, canary, eventually, namespaceExists, nodeRevisions, releases, route, routeAtCanaryWeight, STABLE_RULES, upgradeArgs } from './support.js';
+import { FROM_REV, STABLE_RULES, TO_REV, backends, canary, eventually, namespaceExists, nodeRevisions, releases, route, routeAtCanaryWeight, upgradeArgs } from './support.js';
 
 let unlock: () => void;
 beforeAll(async () => {
@@ -18,7 +18,7 @@ describe('Given an upgrade baking its 10% step', () => {
     expect(r.exitCode, r.all).toBe(130);
     expect(r.stderr).toMatch(/Interrupted: reverting traffic to the stable revision first/);
     expect((await route()).spec.rules).toEqual(STABLE_RULES);
-    expect(await namespaceExists('bookinfo-1-30-3')).toBe(false);
+    expect(await namespaceExists(`bookinfo-${TO_REV}`)).toBe(false);
     const status = JSON.parse((await canary(['status', '-o', 'json'])).stdout) as { outcome: string };
     expect(status.outcome).toBe('interrupted');
   });
@@ -40,7 +40,7 @@ describe('Given an upgrade killed with SIGKILL while baking its 50% step', () =>
     run.kill('SIGKILL');
     await run;
     // Traffic stays where the dead process left it; nothing half-written.
-    expect(backends(await route())[0]).toEqual([['bookinfo-1-29-6', 50], ['bookinfo-1-30-3', 50]]);
+    expect(backends(await route())[0]).toEqual([[`bookinfo-${FROM_REV}`, 50], [`bookinfo-${TO_REV}`, 50]]);
     // The dead run's lease expires (30 s); until then a second run is refused with exit 4.
     const second = await eventually('the dead run\'s lock to expire', async () => {
       const r = await canary(upgradeArgs());
@@ -48,8 +48,8 @@ describe('Given an upgrade killed with SIGKILL while baking its 50% step', () =>
     }, 90_000, 1000);
     expect(second.exitCode, second.all).toBe(0);
     expect(second.all).toMatch(/done in an earlier run/);
-    expect(backends(await route())).toEqual([[['bookinfo-1-30-3', 1]], [['bookinfo-1-30-3', 1]]]);
-    expect(await releases()).toEqual(['istio-base', 'istio-cni', 'istiod-1-30-3', 'ztunnel-1-30-3']);
-    expect(Object.values(await nodeRevisions())).toEqual(['1-30-3', '1-30-3', '1-30-3']);
+    expect(backends(await route())).toEqual([[[`bookinfo-${TO_REV}`, 1]], [[`bookinfo-${TO_REV}`, 1]]]);
+    expect(await releases()).toEqual(['istio-base', 'istio-cni', `istiod-${TO_REV}`, `ztunnel-${TO_REV}`]);
+    expect(Object.values(await nodeRevisions())).toEqual([TO_REV, TO_REV, TO_REV]);
   });
 });
