@@ -53,8 +53,12 @@ done
 k get nodes -L istio.io/rev
 
 step "Istio $version: base, cni, istiod-$stable (default tag) and ztunnel-$stable pinned to its nodes"
-# Istio's "Install with Helm" for ambient, with a revision: base, istiod, cni, ztunnel.
-h upgrade --install istio-base $(chart base) -n istio-system --create-namespace --wait >/dev/null
+# Istio's "Install with Helm" for ambient, with a revision: base, istiod, cni, ztunnel. base's
+# istiod-default-validator validates Istio's config through the istiod of `defaultRevision`
+# (chart default "default": a Service `istiod` that a revisioned install never has; and on
+# `helm upgrade` the chart leaves its failurePolicy to the API default, Fail), so it names ours.
+h upgrade --install istio-base $(chart base) -n istio-system --create-namespace --wait \
+  --set-string defaultRevision="$stable" >/dev/null
 h upgrade --install "istiod-$stable" $(chart istiod) -n istio-system --wait "${owned[@]}" -f "$values/control-plane.yaml" \
   --set-string revision="$stable" --set profile=ambient --set 'revisionTags={default}' \
   --set-string trustedZtunnelName="ztunnel-$stable" --set-string trustedZtunnelNamespace=istio-system >/dev/null
