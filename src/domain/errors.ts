@@ -60,6 +60,22 @@ export class OwnershipError extends CanaryError {
   readonly exitCode = ExitCode.infrastructure;
 }
 
+/**
+ * A step of the run that it will not, or could not, take itself (istio-base's validator at
+ * promote, when that release is not Helm's or its upgrade failed): nothing was reverted, and
+ * `command` is exactly what to run before resuming; `fix` says both. Resumable: the same
+ * command (`canary promote`, `canary upgrade`) continues from there.
+ */
+export class ManualStepError extends CanaryError {
+  readonly exitCode = ExitCode.infrastructure;
+  readonly command: string;
+
+  constructor(message: string, command: string, details: Omit<ErrorDetails, 'fix'> & { readonly resume: string }) {
+    super(message, { ...details, fix: `run \`${command}\`, then \`${details.resume}\`` });
+    this.command = command;
+  }
+}
+
 /** The SLO was breached; traffic is back on the stable revision. */
 export class AbortedError extends CanaryError {
   readonly exitCode = ExitCode.aborted;

@@ -75,6 +75,12 @@ export interface RunRecord {
   reason: string | undefined;
   /** When the outcome left `running` (promoted, reverted, ...). */
   endedAt?: string | undefined;
+  /**
+   * Promote's helm upgrade of istio-base (a release the run did not install), noted before it
+   * runs with the release revision it starts from: a helm killed mid-way leaves the release
+   * pending-upgrade at the next revision, which a resumed promote then knows to be its own.
+   */
+  baseUpgrade?: { readonly release: string; readonly namespace: string; readonly revision: number } | undefined;
 }
 
 /** The most recent events are kept; older ones are dropped so the ConfigMap stays small. */

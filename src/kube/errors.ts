@@ -41,6 +41,7 @@ const RESOURCES: Readonly<Record<string, string>> = {
   Eviction: 'pods/eviction',
   Deployment: 'deployments.apps',
   MutatingWebhookConfiguration: 'mutatingwebhookconfigurations.admissionregistration.k8s.io',
+  ValidatingWebhookConfiguration: 'validatingwebhookconfigurations.admissionregistration.k8s.io',
   DaemonSet: 'daemonsets.apps',
   Lease: 'leases.coordination.k8s.io',
   CustomResourceDefinition: 'customresourcedefinitions.apiextensions.k8s.io',

@@ -1,5 +1,6 @@
 import type { V1Container, V1DaemonSet, V1Deployment, V1Lease, V1Namespace, V1Node, V1ObjectMeta, V1Pod } from '@kubernetes/client-node';
 import { isOwned, REV } from '../mesh/labels.js';
+import { HELM_RELEASE_NAME } from '../mesh/webhook-facts.js';
 import type {
   AgentPodFacts,
   DaemonSetFacts,
@@ -14,11 +15,10 @@ import type {
 } from '../mesh/cluster-facts.js';
 
 /** MutatingWebhookConfigurations are mapped by mesh/webhook-facts.ts: preflight maps rendered charts the same way. */
-export { webhookConfigurationFacts } from '../mesh/webhook-facts.js';
+export { singletonWebhookFacts, webhookConfigurationFacts } from '../mesh/webhook-facts.js';
 
 /** Pure conversions from API objects to the facts preflight reasons about. */
 
-export const HELM_RELEASE_ANNOTATION = 'meta.helm.sh/release-name';
 const GROUPS_KEPT = ['gateway.networking.k8s.io', 'istio.io'];
 
 export function nodeFacts(node: V1Node): NodeFacts {
@@ -68,7 +68,7 @@ export function daemonSetFacts(ds: V1DaemonSet): DaemonSetFacts {
     desired: ds.status?.desiredNumberScheduled ?? 0,
     ready: ds.status?.numberReady ?? 0,
     updated: ds.status?.updatedNumberScheduled ?? 0,
-    release: ds.metadata?.annotations?.[HELM_RELEASE_ANNOTATION],
+    release: ds.metadata?.annotations?.[HELM_RELEASE_NAME],
     // Istio's ztunnel chart puts the revision in an annotation on the DaemonSet, not a label.
     revision: ds.metadata?.labels?.[REV] ?? ds.metadata?.annotations?.[REV],
   };

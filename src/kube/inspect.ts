@@ -3,16 +3,18 @@ import type { KubeObject } from '../domain/kube-object.js';
 import { GATEWAY_API_GROUP, type HTTPRoute } from '../gateway-api/types.js';
 import type { KubeClient } from './client.js';
 import { orUndefined, site } from './errors.js';
-import type { ClusterFacts, InspectQuery, MeshFacts, MeshQuery, NamespaceFacts } from '../mesh/cluster-facts.js';
+import type { ClusterFacts, InspectQuery, MeshFacts, MeshQuery, NamespaceFacts, SingletonWebhookFacts } from '../mesh/cluster-facts.js';
+import { DEFAULT_TAG_INJECTOR, DEFAULT_VALIDATOR } from '../mesh/charts.js';
 import type { AccessFacts, AccessRequirement } from '../mesh/access.js';
 import { reviewAccess } from './access-review.js';
 import { readMeshFacts } from './inspect-mesh.js';
-import { daemonSetFacts, deploymentFacts, isZtunnel, keptCrd, namespaceFacts, nodeFacts, releaseFacts } from './facts-map.js';
+import { daemonSetFacts, deploymentFacts, isZtunnel, keptCrd, namespaceFacts, nodeFacts, releaseFacts, singletonWebhookFacts } from './facts-map.js';
 import type { ClusterReader } from './ports.js';
 
 /** Lists of metadata only: CRDs and Helm release Secrets are large, and we need their names and labels. */
 const METADATA_ONLY = setHeaderOptions('Accept', 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1');
 export const CNI_DAEMONSET = 'istio-cni-node';
+const ADMISSION_V1 = 'admissionregistration.k8s.io/v1';
 
 export class KubeClusterReader implements ClusterReader {
   constructor(private readonly client: KubeClient) {}
@@ -36,7 +38,7 @@ export class KubeClusterReader implements ClusterReader {
 
   private async readAll(query: InspectQuery, signal: AbortSignal): Promise<ClusterFacts> {
     const ns = query.istioNamespace;
-    const [serverVersion, nodes, namespaces, istiods, daemonSets, crds, route, gateway, releases] = await Promise.all([
+    const [serverVersion, nodes, namespaces, istiods, daemonSets, crds, route, gateway, releases, defaultValidator, defaultTagInjector] = await Promise.all([
       this.serverVersion(signal),
       this.nodes(signal),
       this.namespaces(query.namespaces, signal),
@@ -46,6 +48,8 @@ export class KubeClusterReader implements ClusterReader {
       orUndefined(this.custom<HTTPRoute>('HTTPRoute', query.route, signal)),
       orUndefined(this.custom<KubeObject>('Gateway', query.gateway, signal)),
       this.releases(ns, signal),
+      this.defaultValidator(signal),
+      this.defaultTagInjector(signal),
     ]);
     return {
       serverVersion,
@@ -58,6 +62,8 @@ export class KubeClusterReader implements ClusterReader {
       route,
       gateway,
       releases,
+      defaultValidator,
+      defaultTagInjector,
     };
   }
 
@@ -102,6 +108,22 @@ export class KubeClusterReader implements ClusterReader {
     const read = await this.client.call(site('get', kind, ref.namespace, ref.name), signal, () => this.client.objects.read<KubernetesObject>(spec));
     // Plain JSON, as the RouteStore returns it: client models carry Dates and class instances.
     return JSON.parse(JSON.stringify(read)) as T;
+  }
+
+  /** istio-base's validator, by its fixed name: which istiod validates Istio's config, and which release to upgrade to change that. */
+  private async defaultValidator(signal: AbortSignal): Promise<SingletonWebhookFacts | undefined> {
+    const spec = { apiVersion: ADMISSION_V1, kind: 'ValidatingWebhookConfiguration', metadata: { name: DEFAULT_VALIDATOR } };
+    const at = site('get', 'ValidatingWebhookConfiguration', undefined, DEFAULT_VALIDATOR, ADMISSION_V1);
+    const read = await orUndefined(this.client.call(at, signal, () => this.client.objects.read<KubernetesObject>(spec)));
+    return read ? singletonWebhookFacts(read) : undefined;
+  }
+
+  /** The `default` tag's injector, by its fixed name: which istiod release holds the tag. */
+  private async defaultTagInjector(signal: AbortSignal): Promise<SingletonWebhookFacts | undefined> {
+    const spec = { apiVersion: ADMISSION_V1, kind: 'MutatingWebhookConfiguration', metadata: { name: DEFAULT_TAG_INJECTOR } };
+    const at = site('get', 'MutatingWebhookConfiguration', undefined, DEFAULT_TAG_INJECTOR, ADMISSION_V1);
+    const read = await orUndefined(this.client.call(at, signal, () => this.client.objects.read<KubernetesObject>(spec)));
+    return read ? singletonWebhookFacts(read) : undefined;
   }
 
   private async releases(namespace: string, signal: AbortSignal) {

@@ -1,4 +1,5 @@
 import type { RunConfig } from '../config/types.js';
+import { BASE_CRDS, DEFAULT_TAG_INJECTOR, DEFAULT_VALIDATOR } from './charts.js';
 
 /**
  * The RBAC permissions a run needs, one per (verb, resource, namespace), so preflight can ask
@@ -7,7 +8,8 @@ import type { RunConfig } from '../config/types.js';
  * (istio/istio istioctl/pkg/precheck/precheck.go, checkInstallPermissions). The list follows
  * what the ports do (src/kube: every `site(verb, kind)` call, kept in step by a unit test)
  * and what helm does with the istiod and ztunnel charts (their templates in
- * istio/istio manifests/charts/{istio-control/istio-discovery,ztunnel}/templates).
+ * istio/istio manifests/charts/{istio-control/istio-discovery,ztunnel}/templates), and with
+ * the base chart at promote (manifests/charts/base/templates).
  */
 export interface AccessRequirement {
   readonly verb: string;
@@ -122,6 +124,26 @@ function helmGrants(c: RunConfig): Grant[] {
   ];
 }
 
+/**
+ * Promote's `helm upgrade` of istio-base with its own values at its own chart version, to move
+ * its defaultRevision: helm reads every object of the release and patches each that differs
+ * from the new render (pkg/kube/client.go, update: a 3-way merge per object; with the same
+ * version and values that is the validator, but an object edited by hand since is patched
+ * back). The base chart renders Istio's CRDs (patch asked by name: the right to patch any CRD
+ * of the cluster is not needed), istiod-default-validator and the ServiceAccount
+ * istio-reader-service-account in global.istioNamespace; its release records (Secrets) are
+ * taken to be in the Istio namespace, where Istio's "Install with Helm" puts istio-base.
+ * `get` on the CRDs and `list` of the release Secrets are asked for elsewhere already.
+ */
+function baseGrants(c: RunConfig): Grant[] {
+  const why = 'promote: helm upgrade of istio-base (its defaultRevision), its CRDs, validator and reader ServiceAccount';
+  return [
+    ...BASE_CRDS.map((name): Grant => ['patch', 'apiextensions.k8s.io', 'customresourcedefinitions', undefined, why, name]),
+    ['get,patch', ADMISSION, 'validatingwebhookconfigurations', undefined, why],
+    ['get,patch', CORE, 'serviceaccounts', c.istio.namespace, why],
+  ];
+}
+
 /** Reads preflight itself makes (src/kube/inspect.ts). */
 function preflightGrants(c: RunConfig): Grant[] {
   const why = 'preflight';
@@ -133,6 +155,8 @@ function preflightGrants(c: RunConfig): Grant[] {
     ['list', APPS, 'deployments', c.istio.namespace, why],
     ['list', APPS, 'deployments', c.app.stableNamespace, 'preflight (the pods the copy would create) and the copy'],
     ['list', ADMISSION, 'mutatingwebhookconfigurations', undefined, 'preflight (which sidecar injectors would select the canary)'],
+    ['get', ADMISSION, 'validatingwebhookconfigurations', undefined, `preflight and promote (${DEFAULT_VALIDATOR}: which istiod validates Istio config)`],
+    ['get', ADMISSION, 'mutatingwebhookconfigurations', undefined, `promote (${DEFAULT_TAG_INJECTOR}: which release holds the default tag)`],
     ['list,get', 'apiextensions.k8s.io', 'customresourcedefinitions', undefined, why],
     ['get', CORE, 'configmaps', c.istio.namespace, 'preflight (istio-cni-config)'],
   ];
@@ -167,7 +191,7 @@ function runGrants(c: RunConfig): Grant[] {
 /** Every permission a run needs, each (verb, resource, namespace) once. */
 export function requiredAccess(c: RunConfig): AccessRequirement[] {
   const out = new Map<string, AccessRequirement>();
-  for (const [verbs, group, full, namespace, why, name] of [...preflightGrants(c), ...runGrants(c), ...helmGrants(c)]) {
+  for (const [verbs, group, full, namespace, why, name] of [...preflightGrants(c), ...runGrants(c), ...helmGrants(c), ...baseGrants(c)]) {
     const [resource, subresource] = full.split('/') as [string, string | undefined];
     for (const verb of verbs.split(',')) {
       const key = accessKey({ verb, group, resource, subresource, namespace, name });

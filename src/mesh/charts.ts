@@ -20,6 +20,47 @@ export function istiodRelease(revision: string): string {
   return `istiod-${revision}`;
 }
 
+/** The Service the istiod chart names after its revision (templates/service.yaml: istiod-<revision>). */
+export function istiodService(revision: string): string {
+  return `istiod-${revision}`;
+}
+
+/**
+ * istio-base's one ValidatingWebhookConfiguration (manifests/charts/base/templates/
+ * defaultrevision-validatingwebhookconfiguration.yaml): labelled istio.io/rev=<defaultRevision>,
+ * it sends every CREATE/UPDATE of Istio's API groups to Service istiod-<defaultRevision> (istiod
+ * when that is "default") in global.istioNamespace.
+ */
+export const DEFAULT_VALIDATOR = 'istiod-default-validator';
+
+/** The MutatingWebhookConfiguration of the `default` revision tag (istiod chart, templates/revision-tags-mwc.yaml). */
+export const DEFAULT_TAG_INJECTOR = 'istio-revision-tag-default';
+
+/** The Helm release name Istio's "Install with Helm" gives the base chart; promote reads the real one from the validator. */
+export const BASE_RELEASE = 'istio-base';
+
+/**
+ * The CRDs the base chart renders (templates/crds.yaml from files/crd-all.gen.yaml), the same
+ * fifteen in release-1.30 and release-1.31 (test/unit/mesh/fixtures/base-1.30.crds.txt).
+ */
+export const BASE_CRDS: readonly string[] = [
+  'trafficextensions.extensions.istio.io',
+  'wasmplugins.extensions.istio.io',
+  'destinationrules.networking.istio.io',
+  'envoyfilters.networking.istio.io',
+  'gateways.networking.istio.io',
+  'proxyconfigs.networking.istio.io',
+  'serviceentries.networking.istio.io',
+  'sidecars.networking.istio.io',
+  'virtualservices.networking.istio.io',
+  'workloadentries.networking.istio.io',
+  'workloadgroups.networking.istio.io',
+  'authorizationpolicies.security.istio.io',
+  'peerauthentications.security.istio.io',
+  'requestauthentications.security.istio.io',
+  'telemetries.telemetry.istio.io',
+];
+
 export function ztunnelRelease(revision: string): string {
   return `ztunnel-${revision}`;
 }

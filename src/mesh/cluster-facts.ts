@@ -117,6 +117,21 @@ export interface WebhookConfigurationFacts {
   readonly webhooks: readonly MutatingWebhookFacts[];
 }
 
+/**
+ * A webhook configuration Istio's charts install once per cluster under a fixed name (istio-base's
+ * istiod-default-validator, the `default` tag's istio-revision-tag-default), as promote decides
+ * about it: the Helm release that owns it (helm's ownership annotations meta.helm.sh/release-name
+ * and release-namespace, set on every object it applies: helm pkg/action/validate.go), the
+ * revision its istio.io/rev label names, and the Services its webhooks call.
+ */
+export interface SingletonWebhookFacts {
+  readonly name: string;
+  /** Both ownership annotations, or undefined: not installed by Helm (istioctl, kubectl). */
+  readonly release: { readonly name: string; readonly namespace: string } | undefined;
+  readonly revision: string | undefined;
+  readonly services: readonly { readonly namespace: string; readonly name: string }[];
+}
+
 /** The run lock as stored (coordination.k8s.io Lease); read, never taken, by preflight. */
 export interface LeaseFacts {
   readonly namespace: string;
@@ -159,6 +174,10 @@ export interface ClusterFacts {
   readonly route: HTTPRoute | undefined;
   readonly gateway: KubeObject | undefined;
   readonly releases: readonly ReleaseFacts[];
+  /** istio-base's ValidatingWebhookConfiguration istiod-default-validator, when there is one. */
+  readonly defaultValidator: SingletonWebhookFacts | undefined;
+  /** The `default` tag's MutatingWebhookConfiguration istio-revision-tag-default, when there is one. */
+  readonly defaultTagInjector: SingletonWebhookFacts | undefined;
 }
 
 /**

@@ -5,6 +5,7 @@ import { accessCheck, reachable } from './preflight/access.js';
 import { cniAmbient, cniReady, gatewayApi, istioCrds, istiodAmbient, ztunnelPresent } from './preflight/ambient.js';
 import { canaryInjectionCheck, stableSidecars } from './preflight/canary-injection.js';
 import { chooseNodes, type PreflightInput } from './preflight/input.js';
+import { baseDefaultRevisionCheck } from './preflight/base-validator.js';
 import { canaryNamespace, canaryReleases } from './preflight/ownership.js';
 import { stableZtunnelPinned } from './preflight/pinning.js';
 import { mixedNamespaces, sidecarsHbone } from './preflight/sidecars.js';
@@ -37,6 +38,7 @@ const ALWAYS: readonly Check[] = [
   lock,
   canaryNamespace,
   canaryReleases,
+  baseDefaultRevisionCheck,
 ];
 
 /** Checks about the stable revision and its workloads, which promote removes on purpose. */

@@ -1,5 +1,6 @@
 import { parseAllDocuments } from 'yaml';
-import type { LabelSelector, WebhookConfigurationFacts } from './cluster-facts.js';
+import type { LabelSelector, SingletonWebhookFacts, WebhookConfigurationFacts } from './cluster-facts.js';
+import { REV } from './labels.js';
 
 /**
  * A MutatingWebhookConfiguration (admissionregistration.k8s.io/v1) as the apiserver returns it
@@ -23,7 +24,9 @@ interface RawWebhook {
 }
 
 export interface RawWebhookConfiguration {
-  readonly metadata?: { readonly name?: string | undefined; readonly labels?: Readonly<Record<string, string>> | undefined } | undefined;
+  readonly metadata?:
+    | { readonly name?: string | undefined; readonly labels?: Readonly<Record<string, string>> | undefined; readonly annotations?: Readonly<Record<string, string>> | undefined }
+    | undefined;
   readonly webhooks?: readonly RawWebhook[] | undefined;
 }
 
@@ -56,6 +59,26 @@ export function webhookConfigurationFacts(mwc: RawWebhookConfiguration): Webhook
       objectSelector: labelSelector(w.objectSelector),
       matchConditions: (w.matchConditions ?? []).map((c) => c.name),
     })),
+  };
+}
+
+/** Helm's ownership annotations (helm pkg/action/validate.go), on every object a release applied. */
+export const HELM_RELEASE_NAME = 'meta.helm.sh/release-name';
+export const HELM_RELEASE_NAMESPACE = 'meta.helm.sh/release-namespace';
+
+/**
+ * A Validating- or MutatingWebhookConfiguration reduced to who owns it and where it sends
+ * requests: its Helm release (both annotations, or none), its istio.io/rev, its Services.
+ */
+export function singletonWebhookFacts(config: RawWebhookConfiguration): SingletonWebhookFacts {
+  const annotations = config.metadata?.annotations ?? {};
+  const [release, namespace] = [annotations[HELM_RELEASE_NAME], annotations[HELM_RELEASE_NAMESPACE]];
+  const services = (config.webhooks ?? []).flatMap(({ clientConfig: { service } }) => (service ? [{ namespace: service.namespace, name: service.name }] : []));
+  return {
+    name: config.metadata?.name ?? '',
+    release: release && namespace ? { name: release, namespace } : undefined,
+    revision: config.metadata?.labels?.[REV],
+    services,
   };
 }
 

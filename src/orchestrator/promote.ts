@@ -1,4 +1,3 @@
-import { formatInvocation } from '../domain/helm-invocation.js';
 import { isOwned } from '../mesh/labels.js';
 import { canaryTaint } from '../plan/manifests.js';
 import { ztunnelRelease } from '../mesh/charts.js';
@@ -6,12 +5,13 @@ import type { Reporter, RunContext } from './context.js';
 import { inspectQuery } from './preflight.js';
 import { addEvent, updateRecord } from './record.js';
 import { tellRoute } from './route-events.js';
-import { runRelease } from './helm-release.js';
+import { finishPromote } from './promote-tail.js';
 
 /**
  * The new revision takes over: the route keeps only the canary backends, the Gateway is
- * labelled for the new revision, the remaining nodes move one at a time, and the old
- * revision's objects go — only those ambient-canary created; the rest is left with a note.
+ * labelled for the new revision, the remaining nodes move one at a time, istio-base's
+ * validator and the `default` tag move to it, and the old revision's objects go — only those
+ * ambient-canary created; the rest is left with a note.
  */
 export async function promote(ctx: RunContext, report: Reporter): Promise<void> {
   const { ports, config, signal } = ctx;
@@ -23,7 +23,7 @@ export async function promote(ctx: RunContext, report: Reporter): Promise<void> 
   await moveRemainingNodes(ctx, report);
   for (const node of ctx.stored.record.canaryNodes) await ports.nodes.untaint(node.name, canaryTaint(config), signal);
   report.say('canary taint removed: the canary nodes are ordinary mesh nodes now');
-  await removeStableReleases(ctx, report);
+  await finishPromote(ctx, report);
   await updateRecord(ctx, (r) => {
     r.reason = undefined;
     addEvent(ctx, r, `promoted to ${config.to.name}`);
@@ -65,27 +65,4 @@ async function moveRemainingNodes(ctx: RunContext, report: Reporter): Promise<vo
     if (node.unschedulable || node.labels[config.nodes.label] !== config.to.name) await ports.nodes.cordon(node.name, false, signal);
     report.say(`${node.name}: ztunnel-${config.to.name} Ready there, schedulable again`);
   }
-}
-
-async function removeStableReleases(ctx: RunContext, report: Reporter): Promise<void> {
-  const { ports, config, signal, plan } = ctx;
-  const facts = await ports.reader.inspect(inspectQuery(config), signal);
-  let stableIstiodGone = true;
-  for (const inv of plan.helm.removeStable) {
-    const release = facts.releases.find((r) => r.name === inv.release);
-    if (!release) continue;
-    if (!release.owned) {
-      report.say(`Helm release ${inv.release} was not installed by ambient-canary: left in place (remove it yourself: ${formatInvocation(inv)})`);
-      stableIstiodGone &&= inv.release !== config.istio.stableIstiodRelease;
-      continue;
-    }
-    report.say(formatInvocation(inv));
-    await ports.helm.run(inv, signal);
-  }
-  if (!plan.helm.defaultTag) return;
-  if (!stableIstiodGone) {
-    report.say(`default revision tag not moved: ${config.istio.stableIstiodRelease} may still own it; after removing it run: ${formatInvocation(plan.helm.defaultTag)}`);
-    return;
-  }
-  await runRelease(ctx, plan.helm.defaultTag, report);
 }

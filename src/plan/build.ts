@@ -3,10 +3,10 @@ import { formatVersion } from '../domain/revision.js';
 import type { HelmInvocation } from '../domain/helm-invocation.js';
 import type { KubeObject } from '../domain/kube-object.js';
 import { weightsFor, type WeightPair } from '../domain/weights.js';
-import { istiodRelease, ztunnelRelease } from '../mesh/charts.js';
+import { BASE_RELEASE, istiodRelease, ztunnelRelease } from '../mesh/charts.js';
 import type { RouteRule } from '../gateway-api/types.js';
 import { withCanary, withWeights, type RouteContext } from '../gateway-api/rules.js';
-import { controlPlaneInstall, dataPlaneInstall, defaultTagInstall, uninstall, type ValuesFiles } from './helm-commands.js';
+import { baseDefaultRevision, controlPlaneInstall, dataPlaneInstall, defaultTagInstall, dropRevisionTags, INSTALLED_VERSION, uninstall, type ValuesFiles } from './helm-commands.js';
 import { canaryNamespace, canaryPlacement, canaryTaint, referenceGrant, runId, type NodeTaint, type PodPlacement } from './manifests.js';
 
 export interface WeightStep {
@@ -27,6 +27,14 @@ export interface Plan {
     readonly controlPlane: HelmInvocation;
     readonly dataPlane: HelmInvocation;
     readonly defaultTag: HelmInvocation | undefined;
+    /**
+     * Promote, when istio-base's validator validates through the stable revision: the release
+     * and namespace are the validator's (Istio's docs: istio-base in the Istio namespace), the
+     * chart version the one it runs (INSTALLED_VERSION here: read at run time).
+     */
+    readonly baseDefaultRevision: HelmInvocation;
+    /** Promote, when the stable istiod holds the default tag: it lets go of it first (its version read at run time). */
+    readonly dropStableTags: HelmInvocation | undefined;
     readonly removeCanary: readonly HelmInvocation[];
     readonly removeStable: readonly HelmInvocation[];
   };
@@ -69,6 +77,8 @@ export function buildPlan(config: RunConfig, files: ValuesFiles): Plan {
       controlPlane: controlPlaneInstall(config, files),
       dataPlane: dataPlaneInstall(config, files),
       defaultTag: config.istio.defaultTag ? defaultTagInstall(config, files) : undefined,
+      baseDefaultRevision: baseDefaultRevision(config, { release: BASE_RELEASE, namespace: config.istio.namespace, version: INSTALLED_VERSION }),
+      dropStableTags: config.istio.defaultTag ? dropRevisionTags(config, INSTALLED_VERSION) : undefined,
       removeCanary: [uninstall(config, ztunnelRelease(config.to.name)), uninstall(config, istiodRelease(config.to.name))],
       removeStable: [uninstall(config, config.istio.stableZtunnelRelease), uninstall(config, config.istio.stableIstiodRelease)],
     },

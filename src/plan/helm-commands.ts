@@ -88,6 +88,62 @@ export function dataPlaneInstall(config: RunConfig, files: ValuesFiles): HelmInv
   ]);
 }
 
+/** Stands for a chart version known only at run time (read with `helm list`), where `canary plan` prints a command. */
+export const INSTALLED_VERSION = '<installed version>';
+
+/** An installed release: what a `--reuse-values` upgrade of it needs. */
+export interface InstalledChart {
+  readonly release: string;
+  readonly namespace: string;
+  /** The chart version it runs now (`helm list`), or INSTALLED_VERSION in a plan. */
+  readonly version: string;
+}
+
+/**
+ * `helm upgrade` of a release at the chart version it already runs, with the values it was
+ * given (--reuse-values: helm pkg/action/upgrade.go, reuseValues, takes the release's own
+ * chart defaults and user values), plus `set`: only what `set` changes moves. No --install (it
+ * must exist) and no --labels (helm keeps a release's labels on upgrade: mergeCustomLabels),
+ * so a release ambient-canary did not install stays that way.
+ */
+function reuseValuesUpgrade(config: RunConfig, chart: string, installed: InstalledChart, set: readonly string[]): HelmInvocation {
+  const args = [
+    'upgrade',
+    installed.release,
+    ...chartArgs(chartSource(config.istio.chartRepo), chart, installed.version),
+    '--reuse-values',
+    ...set,
+    '--namespace',
+    installed.namespace,
+    '--wait',
+    '--timeout',
+    formatDuration(config.istio.helmTimeoutMs),
+  ];
+  return { bin: config.istio.helmBinary, args, release: installed.release, namespace: installed.namespace, mutates: true };
+}
+
+/**
+ * istio-base's defaultRevision to the new revision: the last step of Istio's "Upgrade with
+ * Helm" (`helm upgrade istio-base istio/base --set defaultRevision=<new> -n istio-system`), so
+ * its istiod-default-validator calls istiod-<new>. At the installed chart version: its CRDs are
+ * neither upgraded nor downgraded by it.
+ */
+export function baseDefaultRevision(config: RunConfig, base: InstalledChart): HelmInvocation {
+  return reuseValuesUpgrade(config, CHARTS.base, base, ['--set-string', `defaultRevision=${config.to.name}`]);
+}
+
+/**
+ * The stable istiod without its revision tags: it keeps serving its own revision, only the tag
+ * objects go (templates/revision-tags-mwc.yaml and revision-tags-svc.yaml range over
+ * revisionTags; null removes the reused [default], so the chart's default [] applies). Helm
+ * cannot hand those objects from one release to another, so they must go before the canary's
+ * release may create them.
+ */
+export function dropRevisionTags(config: RunConfig, version: string): HelmInvocation {
+  const stable = { release: config.istio.stableIstiodRelease, namespace: config.istio.namespace, version };
+  return reuseValuesUpgrade(config, CHARTS.istiod, stable, ['--set', 'revisionTags=null']);
+}
+
 export function uninstall(config: RunConfig, release: string): HelmInvocation {
   return invocation(config, release, ['uninstall', release, '--namespace', config.istio.namespace, '--wait', '--timeout', formatDuration(config.istio.helmTimeoutMs)]);
 }

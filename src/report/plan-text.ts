@@ -3,6 +3,32 @@ import { formatDuration } from '../config/duration.js';
 import { formatInvocation } from '../domain/helm-invocation.js';
 import type { Plan } from '../plan/build.js';
 
+/** Promote, in the order it runs (src/mesh/promote-tail.ts says why that order). */
+function promoteLines(plan: Plan): string[] {
+  const { stable, canary } = plan.revisions;
+  const tag = plan.helm.defaultTag;
+  const drop = plan.helm.dropStableTags;
+  return [
+    '## 8. Promote',
+    `Route keeps only ${plan.namespaces.canary}; Gateway labelled istio.io/rev=${canary}; remaining ${plan.nodes.label}=${stable} nodes moved one at a time`,
+    '(cordon, drain, relabel, ztunnel Ready, uncordon); the old namespace, if ambient-canary created it:',
+    `kubectl delete namespace ${plan.namespaces.stable}`,
+    `istio-base's defaultRevision, when its istiod-default-validator validates through ${stable} (Istio's last upgrade step: once`,
+    `istiod-${stable} is gone it would refuse every Istio config write); the release the validator names, at the chart version it runs:`,
+    formatInvocation(plan.helm.baseDefaultRevision),
+    ...(tag && drop
+      ? [
+          `The default revision tag, when istiod-${stable} holds it: istiod-${stable} drops its tags (at the chart version it runs), and at once`,
+          `istiod-${canary} takes it:`,
+          formatInvocation(drop),
+          formatInvocation(tag),
+        ]
+      : []),
+    'The stable releases ambient-canary installed:',
+    ...plan.helm.removeStable.map(formatInvocation),
+  ];
+}
+
 /** `canary plan` for people: the commands to copy, the manifests, the route edit, in order. */
 export function planText(plan: Plan): string {
   const { stable, canary } = plan.revisions;
@@ -43,12 +69,7 @@ export function planText(plan: Plan): string {
     ...plan.route.steps.map((s) => `stable/canary ${s.weights.stable}/${s.weights.canary}: verify Accepted at the new generation, then ${formatDuration(s.bakeMs)} under load, judged window by window`),
     ...(plan.route.until !== undefined ? [`(stops after ${plan.route.until}%: continue with \`canary step\`)`] : []),
     '',
-    '## 8. Promote',
-    `Route keeps only ${plan.namespaces.canary}; Gateway labelled istio.io/rev=${canary}; remaining ${plan.nodes.label}=${stable} nodes moved one at a time`,
-    '(cordon, drain, relabel, ztunnel Ready, uncordon); then, for what ambient-canary created:',
-    `kubectl delete namespace ${plan.namespaces.stable}`,
-    ...plan.helm.removeStable.map(formatInvocation),
-    ...(plan.helm.defaultTag ? [formatInvocation(plan.helm.defaultTag)] : []),
+    ...promoteLines(plan),
     '',
     '## On a breach or Ctrl-C: revert',
     'Weights back to 100/0 first (verified), then the header rule and canary backends, then:',

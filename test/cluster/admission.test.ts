@@ -5,7 +5,6 @@
 // "Admission: istiod's webhooks").
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import {
@@ -19,6 +18,7 @@ import {
 } from '@kubernetes/client-node';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { connects, runDir } from './support/egress-proxy.js';
 
 const kubeconfig = inject('kubeconfig');
 const helm = inject('helm');
@@ -35,7 +35,6 @@ const istioNs = `adm-istio-${id}`;
 const meshNs = `adm-mesh-${id}`;
 const plainNs = `adm-plain-${id}`;
 const release = `istiod-${revision}`;
-const runDir = fileURLToPath(new URL('.run/', import.meta.url));
 const chartVersion = readFileSync(fileURLToPath(new URL('tools/istio-1.31/chart-version', import.meta.url)), 'utf8').split('\n').find((l) => l && !l.startsWith('#'))!;
 const chart = `${clusterBin}/istio/${chartVersion}/istiod`;
 // Outside istio-system the chart suffixes cluster-scoped names with the release namespace.
@@ -52,18 +51,6 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
-/** What the simulator's egress proxy saw (GET /connects on its unix socket). */
-function connects(): Promise<{ target: string; status: number; detail: string }[]> {
-  return new Promise((resolve, reject) => {
-    const req = request({ socketPath: `${runDir}egress.sock`, path: '/connects' }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve((JSON.parse(body) as { connects: never[] }).connects));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 /** The status line the proxy answers a CONNECT with, as the apiserver would see it. */
 function probeConnect(target: string): Promise<string> {

@@ -6,17 +6,15 @@
 // resolved it from its own cache: no DNS) and refuse it (not an istiod).
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { AdmissionregistrationV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { connects, runDir } from './support/egress-proxy.js';
 
 const kc = new KubeConfig();
 kc.loadFromFile(inject('kubeconfig'));
 const core = kc.makeApiClient(CoreV1Api);
 const admission = kc.makeApiClient(AdmissionregistrationV1Api);
-const runDir = fileURLToPath(new URL('.run/', import.meta.url));
 const id = randomBytes(3).toString('hex');
 const namespace = `egress-${id}`;
 const webhookName = `egress-${id}`;
@@ -84,17 +82,6 @@ function sample(pids: Map<number, string>): Peer[] {
   return out;
 }
 
-function connects(): Promise<{ target: string; status: number; detail: string }[]> {
-  return new Promise((resolve, reject) => {
-    const req = request({ socketPath: `${runDir}egress.sock`, path: '/connects' }, (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve((JSON.parse(body) as { connects: never[] }).connects));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 beforeAll(async () => {
   await core.createNamespace({ body: { metadata: { name: namespace } } });

@@ -31,7 +31,7 @@ const CASES: [string, string[], RegExp][] = [
   ['a from-revision that is not installed', ['--from', '1.28.4', '--to', TO], re`preflight\/from-installed: revision 1-28-4 is not installed.*check --from \(installed revisions: ${FROM_REV}\)`],
   ['a stable namespace that does not exist', ['--from', FROM, '--to', TO, '--stable-namespace', `shop-${FROM_REV}`], re`preflight\/stable-namespace: the stable namespace shop-${FROM_REV} does not exist`],
   ['a route that does not exist', ['--from', FROM, '--to', TO, '--route', 'istio-ingress/shop'], /preflight\/route: HTTPRoute istio-ingress\/shop does not exist.*--route namespace\/name/],
-  ['the same version twice', ['--from', TO, '--to', TO], /--to: is the version already running \(1\.30\.3\)/],
+  ['the same version twice', ['--from', TO, '--to', TO], re`--to: is the version already running \(${TO}\)`],
 ];
 
 describe('Given the stable mesh', () => {

@@ -1,8 +1,18 @@
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { lockDemoState, resetDemoState } from '../support/demo-state.js';
 import { CANARY_NS, FROM, FROM_REV, TO, TO_REV, backends, canary, core, custom, namespaceExists, nodeRevisions, nodeTaints, releases, route, upgradeArgs } from './support.js';
 import { Traffic } from './traffic.js';
 import { re } from '../support/literal-regexp.js';
+
+interface Webhooks {
+  metadata: { labels?: Record<string, string>; annotations?: Record<string, string> };
+  webhooks: { clientConfig: { service?: { name: string } }; failurePolicy?: string }[];
+}
+
+function kubectl(args: readonly string[]) {
+  return execa(inject('kubectl'), ['--kubeconfig', inject('kubeconfig'), ...args]);
+}
 
 let unlock: () => void;
 beforeAll(async () => {
@@ -59,6 +69,27 @@ describe(`Given the stable mesh on ${FROM} and objects ambient-canary did not cr
     it('Then the old istiod and ztunnel releases and the old namespace are gone', async () => {
       expect(await releases()).toEqual(['istio-base', 'istio-cni', `istiod-${TO_REV}`, `ztunnel-${TO_REV}`]);
       expect(await namespaceExists(`bookinfo-${FROM_REV}`)).toBe(false);
+    });
+
+    it(`Then istio-base validates Istio config through istiod-${TO_REV}, still at its own chart version, and an Istio config write is admitted`, async () => {
+      const vwc = JSON.parse((await kubectl(['get', 'validatingwebhookconfiguration', 'istiod-default-validator', '-o', 'json'])).stdout) as Webhooks;
+      expect(vwc.metadata.labels?.['istio.io/rev']).toBe(TO_REV);
+      expect(vwc.webhooks.map((w) => [w.clientConfig.service?.name, w.failurePolicy])).toEqual([[`istiod-${TO_REV}`, 'Fail']]);
+      const listed = await execa(inject('helm'), ['list', '-n', 'istio-system', '-o', 'json', '--filter', '^istio-base$', '--kubeconfig', inject('kubeconfig')]);
+      expect((JSON.parse(listed.stdout) as { chart: string }[]).map((r) => r.chart)).toEqual([`base-${FROM}`]);
+      // A server-side dry run is admitted only after every validating webhook said yes (failurePolicy Fail).
+      const policy = { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'e2e-after-promote', namespace: CANARY_NS }, spec: {} };
+      const write = await execa(inject('kubectl'), ['--kubeconfig', inject('kubeconfig'), 'create', '--dry-run=server', '-f', '-'], { input: JSON.stringify(policy), reject: false });
+      expect(write.exitCode, write.stderr).toBe(0);
+      expect(output).toMatch(re`istio-base's defaultRevision ${FROM_REV} -> ${TO_REV}`);
+    });
+
+    it(`Then the default revision tag was handed from istiod-${FROM_REV} to istiod-${TO_REV} before the stable releases went`, async () => {
+      const mwc = JSON.parse((await kubectl(['get', 'mutatingwebhookconfiguration', 'istio-revision-tag-default', '-o', 'json'])).stdout) as Webhooks;
+      expect(mwc.metadata.annotations?.['meta.helm.sh/release-name']).toBe(`istiod-${TO_REV}`);
+      expect(mwc.metadata.labels?.['istio.io/rev']).toBe(TO_REV);
+      expect(output).toMatch(re`default revision tag on istiod-${TO_REV} \(handed over from istiod-${FROM_REV} in two helm upgrades\)`);
+      expect(output.indexOf('revisionTags=null')).toBeLessThan(output.indexOf(`helm uninstall ztunnel-${FROM_REV}`));
     });
 
     it('Then nothing without the ambient-canary label was deleted', async () => {

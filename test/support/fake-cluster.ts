@@ -1,14 +1,18 @@
 import { ConflictError, NotFoundError } from '../../src/domain/conflict.js';
-import { InfraError, LockedError, OwnershipError } from '../../src/domain/errors.js';
+import { LockedError, OwnershipError } from '../../src/domain/errors.js';
 import type { HelmInvocation } from '../../src/domain/helm-invocation.js';
 import type { KubeObject } from '../../src/domain/kube-object.js';
 import type { RunRecord } from '../../src/domain/run-record.js';
 import type { HTTPRoute, RouteRule } from '../../src/gateway-api/types.js';
-import type { ClusterFacts, DaemonSetFacts, InspectQuery, MeshFacts, MeshQuery, Taint } from '../../src/mesh/cluster-facts.js';
+import type { ClusterFacts, DaemonSetFacts, InspectQuery, MeshFacts, MeshQuery, SingletonWebhookFacts, Taint } from '../../src/mesh/cluster-facts.js';
+import { DEFAULT_TAG_INJECTOR, DEFAULT_VALIDATOR } from '../../src/mesh/charts.js';
 import { servedKey } from '../../src/mesh/cluster-facts.js';
-import { isOwned, MANAGED_BY, MANAGER, REV } from '../../src/mesh/labels.js';
+import { isOwned, REV } from '../../src/mesh/labels.js';
 import { daemonSetSelects } from '../../src/mesh/scheduling.js';
 import { ISTIO_CRDS } from '../../src/mesh/preflight/ambient.js';
+import { helmAnswer, type FakeBase, type FakeRelease } from './fake-helm.js';
+
+export type { FakeBase, FakeRelease } from './fake-helm.js';
 
 /**
  * A small in-memory cluster for orchestrator unit tests: nodes, namespaces, Helm
@@ -24,11 +28,6 @@ export interface FakeNode {
   pods: number;
 }
 
-export interface FakeRelease {
-  owned: boolean;
-  args: readonly string[];
-}
-
 export class FakeCluster {
   readonly journal: string[] = [];
   readonly nodes = new Map<string, FakeNode>();
@@ -40,6 +39,17 @@ export class FakeCluster {
   route: HTTPRoute;
   gateway: KubeObject;
   lease: { holder: string; since: string } | undefined;
+  base: FakeBase | undefined;
+  /** What istio-base's defaultRevision is after a rollback (the fake keeps no history). */
+  rolledBackTo: string | undefined;
+  /**
+   * Every stretch of mutations during which no release rendered the default tag's webhook, once
+   * one had: each starts with the mutation that removed it. A pod created then in a namespace
+   * using the default tag is admitted without a sidecar.
+   */
+  readonly tagGaps: string[][] = [];
+  /** A gap in tagGaps is still open: no release renders the tag's webhook now. */
+  tagGapOpen = false;
   /** Called before every mutation; a test throws from it to simulate a crash there. */
   beforeMutation: (op: string) => void = () => undefined;
   private version = 1;
@@ -54,9 +64,17 @@ export class FakeCluster {
     this.gateway = structuredClone(init.gateway);
   }
 
-  mutate(op: string): void {
+  /** `createsTag`: the mutation renders the default tag's webhook again, ending a gap (not part of it). */
+  mutate(op: string, createsTag = false): void {
     this.beforeMutation(op);
     this.journal.push(op);
+    if (createsTag) this.tagGapOpen = false;
+    else if (this.tagGapOpen) this.tagGaps.at(-1)?.push(op);
+  }
+
+  /** The release that renders the default tag's webhook, if any (helm lets only one own it). */
+  defaultTagHolder(): string | undefined {
+    return [...this.releases.entries()].find(([, r]) => r.tags)?.[0];
   }
 
   node(name: string): FakeNode {
@@ -91,8 +109,26 @@ export class FakeCluster {
       crds: ['httproutes.gateway.networking.k8s.io', ...ISTIO_CRDS],
       route: sameRef(this.route, query.route) ? structuredClone(this.route) : undefined,
       gateway: sameRef(this.gateway, query.gateway) ? structuredClone(this.gateway) : undefined,
-      releases: [...this.releases.entries()].map(([name, r]) => ({ name, namespace: istioNamespace, owned: r.owned, status: 'deployed' })),
+      releases: [
+        ...[...this.releases.entries()].map(([name, r]) => ({ name, namespace: istioNamespace, owned: r.owned, status: 'deployed' })),
+        ...(this.base?.helm && this.base.namespace === istioNamespace ? [{ name: this.base.release, namespace: istioNamespace, owned: false, status: this.base.status }] : []),
+      ],
+      defaultValidator: this.validator(istioNamespace),
+      defaultTagInjector: this.tagInjector(istioNamespace),
     };
+  }
+
+  private validator(istioNamespace: string): SingletonWebhookFacts | undefined {
+    if (!this.base) return undefined;
+    const release = this.base.helm ? { name: this.base.release, namespace: this.base.namespace } : undefined;
+    return { name: DEFAULT_VALIDATOR, release, revision: this.base.defaultRevision, services: [{ namespace: istioNamespace, name: `istiod-${this.base.defaultRevision}` }] };
+  }
+
+  private tagInjector(istioNamespace: string): SingletonWebhookFacts | undefined {
+    const holder = this.defaultTagHolder();
+    if (!holder) return undefined;
+    const rev = holder.slice('istiod-'.length);
+    return { name: DEFAULT_TAG_INJECTOR, release: { name: holder, namespace: istioNamespace }, revision: rev, services: [{ namespace: istioNamespace, name: `istiod-${rev}` }] };
   }
 
   /**
@@ -116,21 +152,9 @@ export class FakeCluster {
     };
   }
 
-  helm(inv: HelmInvocation): void {
-    // Reads (`helm show chart`) change nothing and are not journalled.
-    if (!inv.mutates) return;
-    const [verb, ...rest] = inv.args;
-    if (verb === 'uninstall') {
-      const release = this.releases.get(inv.release);
-      if (release && !release.owned) throw new InfraError(`test double: uninstall of foreign release ${inv.release}`);
-      this.mutate(`helm uninstall ${inv.release}`);
-      this.releases.delete(inv.release);
-      return;
-    }
-    const existing = this.releases.get(inv.release);
-    if (existing && !existing.owned) throw new InfraError(`test double: upgrade of foreign release ${inv.release}`);
-    this.mutate(`helm ${verb} ${inv.release}${rest.includes('revisionTags={default}') ? ' tag=default' : ''}`);
-    this.releases.set(inv.release, { owned: inv.args.includes(`${MANAGED_BY}=${MANAGER}`), args: inv.args });
+  /** What helm does with an invocation, as far as the orchestrator can tell (test/support/fake-helm.ts); returns what it prints. */
+  helm(inv: HelmInvocation): string {
+    return helmAnswer(this, inv);
   }
 
   deleteNamespace(name: string): 'deleted' | 'absent' {

@@ -98,7 +98,7 @@ export function fakePorts(cluster: FakeCluster, plan: Plan, behaviour: FakeBehav
     },
     router: new GatewayApiRouter({ store, context: plan.route.context, timeoutMs: 1000, pollMs: 1 }),
     helm: {
-      run: async (inv) => (cluster.helm(inv), { stdout: '', stderr: '', durationMs: 1 }),
+      run: async (inv) => ({ stdout: cluster.helm(inv), stderr: '', durationMs: 1 }),
       version: async () => 'v3.21.4',
     },
     runs: {

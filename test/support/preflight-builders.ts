@@ -2,7 +2,7 @@ import type { KubeObject } from '../../src/domain/kube-object.js';
 import type { Phase } from '../../src/domain/phase.js';
 import { requiredAccess } from '../../src/mesh/access.js';
 import type { CheckResult } from '../../src/mesh/checks.js';
-import type { AgentPodFacts, ClusterFacts, DaemonSetFacts, DeploymentFacts, MeshFacts, NamespaceFacts, NodeFacts } from '../../src/mesh/cluster-facts.js';
+import type { AgentPodFacts, ClusterFacts, DaemonSetFacts, DeploymentFacts, MeshFacts, NamespaceFacts, NodeFacts, SingletonWebhookFacts } from '../../src/mesh/cluster-facts.js';
 import { servedKey } from '../../src/mesh/cluster-facts.js';
 import { preflightChecks, type PreflightInput } from '../../src/mesh/preflight.js';
 import { GATEWAY_API_KINDS, ISTIO_CRDS } from '../../src/mesh/preflight/ambient.js';
@@ -27,6 +27,11 @@ export function istiod(rev: string, readyReplicas = 1, env: Record<string, strin
 /** The stable ztunnel as Istio's chart makes it: the revision in an annotation, not a label. */
 export function ztunnel(nodeSelector: Record<string, string>, extra: Partial<DaemonSetFacts> = {}): DaemonSetFacts {
   return { namespace: 'istio-system', name: 'ztunnel-1-29-6', labels: { 'app.kubernetes.io/name': 'ztunnel' }, nodeSelector, requiredAffinity: undefined, desired: 2, ready: 2, updated: 2, release: 'ztunnel-1-29-6', revision: '1-29-6', ...extra };
+}
+
+/** istio-base's validator as `helm install istio-base istio/base --set defaultRevision=<rev>` leaves it; (`{ ...validator(rev), release: undefined }`: applied without helm). */
+export function validator(rev: string, release: SingletonWebhookFacts['release'] = { name: 'istio-base', namespace: 'istio-system' }): SingletonWebhookFacts {
+  return { name: 'istiod-default-validator', release, revision: rev, services: [{ namespace: 'istio-system', name: `istiod-${rev}` }] };
 }
 
 export const CNI: DaemonSetFacts = { namespace: 'istio-system', name: 'istio-cni-node', labels: { 'k8s-app': 'istio-cni-node' }, nodeSelector: { 'kubernetes.io/os': 'linux' }, requiredAffinity: undefined, desired: 3, ready: 3, updated: 3, release: 'istio-cni', revision: undefined };
@@ -68,9 +73,12 @@ export function healthy(values: Record<string, unknown> = {}): Scenario {
       route: routeProgrammed(),
       gateway: { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'ingress', namespace: 'istio-ingress' }, spec: { listeners: [{ protocol: 'HTTP', port: 80 }] }, status: { addresses: [{ value: '10.0.0.1' }] } },
       releases: [
+        { name: 'istio-base', namespace: 'istio-system', owned: false, status: 'deployed' },
         { name: 'istiod-1-29-6', namespace: 'istio-system', owned: true, status: 'deployed' },
         { name: 'ztunnel-1-29-6', namespace: 'istio-system', owned: true, status: 'deployed' },
       ],
+      defaultValidator: validator('1-29-6'),
+      defaultTagInjector: { name: 'istio-revision-tag-default', release: { name: 'istiod-1-29-6', namespace: 'istio-system' }, revision: '1-29-6', services: [{ namespace: 'istio-system', name: 'istiod-1-29-6' }] },
     },
     mesh: {
       namespaces: [ns('istio-system'), ns('istio-ingress'), ns('bookinfo-1-29-6', { 'istio.io/dataplane-mode': 'ambient' })],

@@ -35,8 +35,13 @@ export function userRoute(): HTTPRoute {
   };
 }
 
-/** A stable mesh on 1.29.6 that ambient-canary itself installed: two stable nodes, one free. */
-export function stableCluster(options: { stableOwned?: boolean; freeNodes?: number } = {}): FakeCluster {
+/**
+ * A stable mesh on 1.29.6 that ambient-canary itself installed, the way the demo does
+ * (test/cluster/demo/stable-mesh.sh): two stable nodes, one free; istiod-1-29-6 holding the
+ * `default` tag; istio-base (not ours) with defaultRevision=1-29-6, a Helm release unless
+ * `base` says it was applied otherwise ('kubectl') or is not there ('none').
+ */
+export function stableCluster(options: { stableOwned?: boolean; freeNodes?: number; base?: 'helm' | 'kubectl' | 'none' } = {}): FakeCluster {
   const owned = options.stableOwned ?? true;
   const nodes: Record<string, Record<string, string>> = { 'node-1': { 'istio.io/rev': '1-29-6' }, 'node-2': { 'istio.io/rev': '1-29-6' } };
   for (let i = 0; i < (options.freeNodes ?? 1); i++) nodes[`node-${3 + i}`] = {};
@@ -54,5 +59,8 @@ export function stableCluster(options: { stableOwned?: boolean; freeNodes?: numb
     releases: { 'istiod-1-29-6': owned, 'ztunnel-1-29-6': owned },
   });
   cluster.releases.set('ztunnel-1-29-6', { owned, args: ['nodeSelector.istio\\.io/rev=1-29-6'] });
+  cluster.releases.set('istiod-1-29-6', { owned, args: ['revisionTags={default}'], tags: true });
+  const base = options.base ?? 'helm';
+  if (base !== 'none') cluster.base = { release: 'istio-base', namespace: 'istio-system', helm: base === 'helm', version: '1.29.6', defaultRevision: '1-29-6', status: 'deployed', revision: 1 };
   return cluster;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, NotFoundError } from '../../../src/domain/conflict.js';
-import { AbortedError, ExitCode, InfraError, InputError, InterruptedError, isCanaryError, LockedError, OwnershipError } from '../../../src/domain/errors.js';
+import { AbortedError, ExitCode, InfraError, InputError, InterruptedError, isCanaryError, LockedError, ManualStepError, OwnershipError } from '../../../src/domain/errors.js';
 import { formatInvocation } from '../../../src/domain/helm-invocation.js';
 import { describeObject } from '../../../src/domain/kube-object.js';
 import { isPhaseDone, PHASES, type Phase } from '../../../src/domain/phase.js';
@@ -12,6 +12,7 @@ describe('errors carry the exit code DESIGN.md promises', () => {
     [new ConflictError('409'), 1],
     [new NotFoundError('404'), 1],
     [new OwnershipError('not ours'), 1],
+    [new ManualStepError('cannot move it', 'kubectl patch x', { resume: 'canary promote' }), 1],
     [new AbortedError('SLO breached'), 3],
     [new LockedError('ci/pid-1', undefined), 4],
     [new InterruptedError('SIGINT'), 130],
@@ -29,6 +30,15 @@ describe('errors carry the exit code DESIGN.md promises', () => {
   it('says who holds the lock, and since when', () => {
     expect(new LockedError('ci/pid-1', '2026-11-23T12:00:00Z').message).toBe('another run holds the lock: ci/pid-1 (since 2026-11-23T12:00:00Z)');
     expect(new LockedError('ci/pid-1', undefined).message).toBe('another run holds the lock: ci/pid-1');
+  });
+
+  it('a manual step names the command to run and how to go on from there', () => {
+    const error = new ManualStepError('istio-base cannot be moved', 'helm rollback istio-base --namespace istio-system --wait', { object: 'Helm release istio-system/istio-base', resume: 'canary promote' });
+    expect([error.command, error.fix, error.object]).toEqual([
+      'helm rollback istio-base --namespace istio-system --wait',
+      'run `helm rollback istio-base --namespace istio-system --wait`, then `canary promote`',
+      'Helm release istio-system/istio-base',
+    ]);
   });
 
   it('keeps the object, the fix and the cause', () => {

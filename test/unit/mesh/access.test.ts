@@ -8,7 +8,8 @@ import { LEASE_NAME } from '../../../src/kube/lease-lock.js';
 import { accessKey, chartRoles, requiredAccess, resourceName } from '../../../src/mesh/access.js';
 import { LOCK_LEASE } from '../../../src/mesh/preflight/topology.js';
 import { config } from '../../support/scenario.js';
-import { rendered } from './fixtures/load.js';
+import { BASE_CRDS } from '../../../src/mesh/charts.js';
+import { rendered, text } from './fixtures/load.js';
 
 const KUBE = resolve(dirname(fileURLToPath(import.meta.url)), '../../../src/kube');
 
@@ -137,9 +138,45 @@ describe('requiredAccess covers what helm does with the real istiod and ztunnel 
     const { clusterRoles, roles } = chartRoles('1-31-0-dev', 'istio-system');
     expect(clusterRoles.sort()).toEqual(objects.filter((o) => o.kind === 'ClusterRole').map((o) => o.metadata.name).sort());
     expect(roles).toEqual(objects.filter((o) => o.kind === 'Role').map((o) => o.metadata.name));
-    const named = needed.filter((r) => r.name !== undefined);
+    const named = needed.filter((r) => r.name !== undefined && r.group === 'rbac.authorization.k8s.io');
     expect(named.every((r) => r.name?.includes('1-31-0-dev'))).toBe(true);
     expect(named.map((r) => r.verb).sort()).toEqual(['bind', 'bind', 'bind', 'bind', 'escalate', 'escalate', 'escalate', 'escalate']);
   });
 });
 
+
+/**
+ * Promote's `helm upgrade` of istio-base at its own chart version with its own values: helm
+ * gets every object of the release and patches each that differs (a 3-way merge per object,
+ * helm pkg/kube/client.go), so get and patch on everything the real base chart renders.
+ */
+describe('requiredAccess covers what helm upgrade --reuse-values does with the real base chart', () => {
+  const needed = requiredAccess(config({ from: '1.30.4-dev', to: '1.31.0-dev' }));
+  const has = (verb: string, name: string, namespace: string | undefined, object?: string): boolean =>
+    needed.some((r) => r.verb === verb && resourceName(r) === name && r.namespace === namespace && (r.name === undefined || r.name === object));
+  const crds = text('base-1.30.crds.txt').split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+  const objects = rendered('base-1.30-upgrade.objects.yaml') as { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }[];
+
+  it('knows the fifteen CRDs the chart renders', () => {
+    expect(crds).toHaveLength(15);
+    expect([...BASE_CRDS].sort()).toEqual([...crds].sort());
+  });
+
+  it.each(crds)('CustomResourceDefinition %s: get, and patch by name only', (crd) => {
+    expect(has('get', 'customresourcedefinitions.apiextensions.k8s.io', undefined, crd)).toBe(true);
+    expect(needed.some((r) => r.verb === 'patch' && r.resource === 'customresourcedefinitions' && r.name === crd)).toBe(true);
+  });
+
+  it('never patch on every CRD of the cluster', () => {
+    expect(needed.filter((r) => r.resource === 'customresourcedefinitions' && r.verb === 'patch' && r.name === undefined)).toEqual([]);
+  });
+
+  it.each(objects.map((o) => [`${o.kind} ${o.metadata.name}`, o] as const))('%s: get and patch where helm puts it', (_name, o) => {
+    const resource = rbacName(o.kind, o.apiVersion);
+    for (const verb of ['get', 'patch']) expect(has(verb, resource, o.metadata.namespace, o.metadata.name), `${verb} ${resource}`).toBe(true);
+  });
+
+  it('its release records: helm lists them, writes the new one and marks the old one superseded', () => {
+    for (const verb of ['get', 'list', 'create', 'update']) expect(has(verb, 'secrets', 'istio-system')).toBe(true);
+  });
+});

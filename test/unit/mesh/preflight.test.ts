@@ -38,6 +38,7 @@ describe('preflightChecks on a healthy mesh', () => {
       'topology/canary-nodes',
       'ownership/canary-namespace',
       'ownership/canary-releases',
+      'ownership/base-default-revision',
     ]);
     expect(nodes.nodes).toEqual(['node-3']);
   });

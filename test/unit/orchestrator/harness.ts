@@ -33,7 +33,10 @@ export function routeSpec(cluster: FakeCluster): unknown {
   return cluster.route.spec;
 }
 
-/** What the mesh looks like: nodes, namespaces, releases, the route and the Gateway's labels. */
+/**
+ * What the mesh looks like: nodes, namespaces, releases, the route and the Gateway's labels,
+ * the revision istio-base's validator calls and the release holding the `default` tag.
+ */
 export function meshEndState(cluster: FakeCluster): Record<string, unknown> {
   return {
     nodes: Object.fromEntries([...cluster.nodes].map(([name, n]) => [name, { labels: n.labels, taints: n.taints, unschedulable: n.unschedulable }])),
@@ -41,6 +44,8 @@ export function meshEndState(cluster: FakeCluster): Record<string, unknown> {
     releases: [...cluster.releases.keys()].sort(),
     route: cluster.route.spec,
     gateway: cluster.gateway.metadata.labels,
+    validator: cluster.base?.defaultRevision,
+    defaultTag: cluster.defaultTagHolder(),
   };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FakeCluster } from '../../support/fake-cluster.js';
 import { stableCluster } from '../../support/scenario.js';
-import { meshEndState, runUpgrade, setup } from './harness.js';
+import { indexOf, meshEndState, runUpgrade, setup } from './harness.js';
 
 class Crash extends Error {}
 
@@ -21,6 +21,15 @@ function crashAt(cluster: FakeCluster, n: number): void {
   };
 }
 
+/** Promote's tail, in the order it must run (src/mesh/promote-tail.ts): each is a point the loop below kills the run at, and after. */
+const TAIL = [
+  /^helm upgrade istio-base defaultRevision=1-30-3$/,
+  /^helm upgrade istiod-1-29-6 tag=none$/,
+  /^helm upgrade istiod-1-30-3 tag=default$/,
+  /^helm uninstall ztunnel-1-29-6$/,
+  /^helm uninstall istiod-1-29-6$/,
+];
+
 describe('a run killed at any point', () => {
   it('is finished by a second `canary upgrade` with the same arguments, to the same end state', async () => {
     const reference = stableCluster();
@@ -28,6 +37,11 @@ describe('a run killed at any point', () => {
     const expected = endState(reference);
     const mutations = reference.journal.length;
     expect(mutations).toBeGreaterThan(30);
+    // The loop kills the run at (before) every one of these and at the mutation after each.
+    const tail = TAIL.map((p) => indexOf(reference.journal, p));
+    expect(tail.every((i) => i >= 0), reference.journal.join('\n')).toBe(true);
+    expect(tail).toEqual([...tail].sort((a, b) => a - b));
+    expect(expected).toMatchObject({ validator: '1-30-3', defaultTag: 'istiod-1-30-3', releases: ['istiod-1-30-3', 'ztunnel-1-30-3'] });
 
     for (let n = 1; n <= mutations; n++) {
       const cluster = stableCluster();
@@ -39,5 +53,20 @@ describe('a run killed at any point', () => {
       expect(second.kind, `killed at mutation ${n} (${reference.journal[n - 1]})`).toMatch(/promoted/);
       expect(endState(cluster), `killed at mutation ${n} (${reference.journal[n - 1]})`).toEqual(expected);
     }
+  });
+
+  it('killed between the stable istiod dropping the tag and the canary taking it: the resumed run takes it first, before any uninstall', async () => {
+    const cluster = stableCluster();
+    cluster.beforeMutation = (op) => {
+      if (op === 'helm upgrade istiod-1-30-3 tag=default') throw new Crash('killed');
+    };
+    await expect(runUpgrade(cluster, setup())).rejects.toThrow(/killed/);
+    expect(cluster.defaultTagHolder()).toBeUndefined();
+    cluster.beforeMutation = () => undefined;
+    cluster.lease = undefined;
+    const before = cluster.journal.length;
+    await runUpgrade(cluster, setup());
+    const resumed = cluster.journal.slice(before).filter((l) => l.startsWith('helm '));
+    expect(resumed).toEqual(['helm upgrade istiod-1-30-3 tag=default', 'helm uninstall ztunnel-1-29-6', 'helm uninstall istiod-1-29-6']);
   });
 });

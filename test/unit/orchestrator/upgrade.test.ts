@@ -25,13 +25,36 @@ describe('canary upgrade on a healthy canary', () => {
       /^gateway rev=1-30-3$/,
       /^delete namespace bookinfo-1-29-6$/,
       /^cordon node-1$/,
+      /^helm upgrade istio-base defaultRevision=1-30-3$/,
+      /^helm upgrade istiod-1-29-6 tag=none$/,
+      /^helm upgrade istiod-1-30-3 tag=default$/,
       /^helm uninstall ztunnel-1-29-6$/,
       /^helm uninstall istiod-1-29-6$/,
-      /^helm upgrade istiod-1-30-3 tag=default$/,
     ];
     const positions = order.map((p) => indexOf(cluster.journal, p));
     expect(positions.every((p) => p >= 0), `missing: ${order.filter((_, i) => positions[i] === -1).join(' ')}\n${cluster.journal.join('\n')}`).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+  });
+
+  it('hands the default tag over in one helm upgrade: nothing else happens while no webhook injects for it', async () => {
+    const cluster = stableCluster();
+    await runUpgrade(cluster, setup());
+    // Uninstalling istiod-1-29-6 first would leave the tag without a webhook for the whole
+    // uninstall (--wait waits out istiod's termination grace period): [['helm uninstall istiod-1-29-6']].
+    expect(cluster.tagGaps).toEqual([['helm upgrade istiod-1-29-6 tag=none']]);
+    expect(cluster.defaultTagHolder()).toBe('istiod-1-30-3');
+    const j = cluster.journal;
+    expect(j[indexOf(j, /^helm upgrade istiod-1-29-6 tag=none$/) + 1]).toBe('helm upgrade istiod-1-30-3 tag=default');
+  });
+
+  it('moves istio-base\'s defaultRevision to the new revision while the stable istiod still answers its validator', async () => {
+    const cluster = stableCluster();
+    await runUpgrade(cluster, setup());
+    expect(cluster.base).toMatchObject({ defaultRevision: '1-30-3', version: '1.29.6' });
+    expect(indexOf(cluster.journal, /^helm upgrade istio-base/)).toBeLessThan(indexOf(cluster.journal, /^helm uninstall istiod-1-29-6$/));
+    const events = cluster.records.get('1-29-6-to-1-30-3')?.record.events.map((e) => e.message) ?? [];
+    expect(events).toContainEqual(expect.stringMatching(/^istio-base's defaultRevision 1-29-6 -> 1-30-3: istiod-default-validator validates through istiod-1-30-3/));
+    expect(events).toContainEqual('default revision tag on istiod-1-30-3 (handed over from istiod-1-29-6 in two helm upgrades)');
   });
 
   it('leaves the mesh on the new revision and the route with one backend per rule', async () => {

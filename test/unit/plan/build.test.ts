@@ -36,6 +36,14 @@ describe('buildPlan', () => {
     expect(plan({ 'istio.defaultTag': false }).helm.defaultTag).toBeUndefined();
   });
 
+  it('shows promote\'s upgrades of installed releases with the version read at run time, the stable istiod under the name the user gave', () => {
+    const { baseDefaultRevision, dropStableTags } = plan({ 'istio.stableIstiodRelease': 'istiod' }).helm;
+    expect(baseDefaultRevision).toMatchObject({ release: 'istio-base', namespace: 'istio-system' });
+    expect(baseDefaultRevision.args).toEqual(expect.arrayContaining(['--version', '<installed version>', '--reuse-values', 'defaultRevision=1-30-3']));
+    expect(dropStableTags?.args.slice(0, 2)).toEqual(['upgrade', 'istiod']);
+    expect(plan({ 'istio.defaultTag': false }).helm.dropStableTags).toBeUndefined();
+  });
+
   it('counts the named canary nodes when nodes are named', () => {
     expect(plan({ 'nodes.names': 'n1,n2' }).nodes).toMatchObject({ count: 2, names: ['n1', 'n2'] });
     expect(plan({ 'nodes.count': 3 }).nodes).toMatchObject({ count: 3, names: [] });

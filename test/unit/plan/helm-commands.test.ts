@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatInvocation } from '../../../src/domain/helm-invocation.js';
-import { controlPlaneInstall, dataPlaneInstall, defaultTagInstall, setKey, uninstall } from '../../../src/plan/helm-commands.js';
+import { baseDefaultRevision, controlPlaneInstall, dataPlaneInstall, defaultTagInstall, dropRevisionTags, setKey, uninstall } from '../../../src/plan/helm-commands.js';
 import { config } from '../../support/scenario.js';
 
 const REPO = ['--repo', 'https://blob.istio.io/istio-release/charts', '--version', '1.30.3'];
@@ -81,6 +81,32 @@ describe('other invocations', () => {
     const tag = defaultTagInstall(config(), {});
     expect(tag.release).toBe('istiod-1-30-3');
     expect(tag.args).toEqual([...base.args, '--set', 'revisionTags={default}']);
+  });
+});
+
+describe('promote\'s upgrades of installed releases: their chart version, their own values, one change', () => {
+  it('istio-base: defaultRevision to the new revision, in the release\'s own namespace, neither --install nor --labels', () => {
+    const inv = baseDefaultRevision(config(), { release: 'base', namespace: 'istio-config', version: '1.29.6' });
+    expect(inv).toEqual({
+      bin: 'helm',
+      release: 'base',
+      namespace: 'istio-config',
+      mutates: true,
+      args: ['upgrade', 'base', 'base', '--repo', 'https://blob.istio.io/istio-release/charts', '--version', '1.29.6', '--reuse-values', '--set-string', 'defaultRevision=1-30-3', '--namespace', 'istio-config', '--wait', '--timeout', '5m'],
+    });
+  });
+
+  it('the stable istiod without its revision tags, at the version it runs, not the target\'s', () => {
+    const inv = dropRevisionTags(config({ 'istio.chartVersion': '1.30.3-patched' }), '1.29.6');
+    expect(inv.release).toBe('istiod-1-29-6');
+    expect(inv.args).toEqual(['upgrade', 'istiod-1-29-6', 'istiod', '--repo', 'https://blob.istio.io/istio-release/charts', '--version', '1.29.6', '--reuse-values', '--set', 'revisionTags=null', '--namespace', 'istio-system', '--wait', '--timeout', '5m']);
+  });
+
+  it.each([
+    ['oci://ghcr.io/istio/release/charts', ['oci://ghcr.io/istio/release/charts/base', '--version', '1.29.6']],
+    ['istio', ['istio/base', '--version', '1.29.6']],
+  ])('from %s', (repo, chart) => {
+    expect(baseDefaultRevision(config({ 'istio.chartRepo': repo }), { release: 'istio-base', namespace: 'istio-system', version: '1.29.6' }).args.slice(1, 5)).toEqual(['istio-base', ...chart]);
   });
 });
 

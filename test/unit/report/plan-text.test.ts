@@ -63,4 +63,17 @@ describe('planText: what a user reads in `canary plan`', () => {
     expect(text({ 'istio.defaultTag': false }).t).not.toContain('revisionTags');
     expect(text().t).toContain("--set 'revisionTags={default}'");
   });
+
+  it('promote: istio-base\'s defaultRevision, then the tag handed over, then the stable releases; versions known at run time said so', () => {
+    const promote = text().t.slice(at(text().t, '## 8. Promote'), at(text().t, '## On a breach'));
+    const order = [
+      "helm upgrade istio-base base --repo https://blob.istio.io/istio-release/charts --version '<installed version>' --reuse-values --set-string defaultRevision=1-30-3 --namespace istio-system",
+      "helm upgrade istiod-1-29-6 istiod --repo https://blob.istio.io/istio-release/charts --version '<installed version>' --reuse-values --set revisionTags=null",
+      "--set 'revisionTags={default}'",
+      'helm uninstall ztunnel-1-29-6',
+      'helm uninstall istiod-1-29-6',
+    ].map((l) => at(promote, l));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(text({ 'istio.defaultTag': false }).t).toContain('--set-string defaultRevision=1-30-3');
+  });
 });

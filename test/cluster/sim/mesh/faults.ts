@@ -1,5 +1,5 @@
 // Staged faults of a ztunnel revision, read from its DaemonSet's annotations (the ztunnel chart
-// renders sim.fault.* values into them; a test may also `kubectl annotate --overwrite`).
+// sets them through its `annotations` value; a test may also `kubectl annotate --overwrite`).
 // Every request to a pod on a node served by that ztunnel suffers them.
 
 export const FAULT = {
