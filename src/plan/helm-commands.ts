@@ -135,13 +135,15 @@ export function baseDefaultRevision(config: RunConfig, base: InstalledChart): He
 /**
  * The stable istiod without its revision tags: it keeps serving its own revision, only the tag
  * objects go (templates/revision-tags-mwc.yaml and revision-tags-svc.yaml range over
- * revisionTags; null removes the reused [default], so the chart's default [] applies). Helm
- * cannot hand those objects from one release to another, so they must go before the canary's
- * release may create them.
+ * revisionTags). An explicit empty list: with --reuse-values, `--set revisionTags=null` is
+ * filled in again from the reused values (helm's coalesce drops the null key, then takes the
+ * old [default]; checked with helm 3.22 against the real chart), and `--set revisionTags={}`
+ * renders one tag named "". Helm cannot hand those objects from one release to another, so
+ * they must go before the canary's release may create them.
  */
 export function dropRevisionTags(config: RunConfig, version: string): HelmInvocation {
   const stable = { release: config.istio.stableIstiodRelease, namespace: config.istio.namespace, version };
-  return reuseValuesUpgrade(config, CHARTS.istiod, stable, ['--set', 'revisionTags=null']);
+  return reuseValuesUpgrade(config, CHARTS.istiod, stable, ['--set-json', 'revisionTags=[]']);
 }
 
 export function uninstall(config: RunConfig, release: string): HelmInvocation {

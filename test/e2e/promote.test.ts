@@ -89,7 +89,7 @@ describe(`Given the stable mesh on ${FROM} and objects ambient-canary did not cr
       expect(mwc.metadata.annotations?.['meta.helm.sh/release-name']).toBe(`istiod-${TO_REV}`);
       expect(mwc.metadata.labels?.['istio.io/rev']).toBe(TO_REV);
       expect(output).toMatch(re`default revision tag on istiod-${TO_REV} \(handed over from istiod-${FROM_REV} in two helm upgrades\)`);
-      expect(output.indexOf('revisionTags=null')).toBeLessThan(output.indexOf(`helm uninstall ztunnel-${FROM_REV}`));
+      expect(output.indexOf('revisionTags=[]')).toBeLessThan(output.indexOf(`helm uninstall ztunnel-${FROM_REV}`));
     });
 
     it('Then nothing without the ambient-canary label was deleted', async () => {

@@ -118,7 +118,7 @@ function upgrade(world: HelmWorld, inv: HelmInvocation): string {
   if (inv.args[0] === 'rollback') return (world.mutate(`helm rollback ${inv.release}`), '');
   const reuse = inv.args.includes('--reuse-values');
   if (reuse && (!existing || versionOf(inv) !== installedVersion(inv.release, existing))) throw new InfraError(`test double: --reuse-values of ${inv.release} at another chart version`);
-  const [set, drop] = [inv.args.includes('revisionTags={default}'), inv.args.includes('revisionTags=null')];
+  const [set, drop] = [inv.args.includes('revisionTags={default}'), inv.args.includes('revisionTags=[]')];
   const tags = set || (!drop && reuse && existing?.tags === true);
   const holder = world.defaultTagHolder();
   if (tags && holder && holder !== inv.release) {

@@ -41,7 +41,7 @@ describe('promote\'s tail says what it does', () => {
     expect(lines).toEqual([
       'helm upgrade istio-base base --repo https://blob.istio.io/istio-release/charts --version 1.29.6 --reuse-values --set-string defaultRevision=1-30-3 --namespace istio-system --wait --timeout 5m',
       "istio-base's defaultRevision 1-29-6 -> 1-30-3: istiod-default-validator validates through istiod-1-30-3 (Helm release istio-system/istio-base, chart 1.29.6)",
-      'helm upgrade istiod-1-29-6 istiod --repo https://blob.istio.io/istio-release/charts --version 1.29.6 --reuse-values --set revisionTags=null --namespace istio-system --wait --timeout 5m',
+      "helm upgrade istiod-1-29-6 istiod --repo https://blob.istio.io/istio-release/charts --version 1.29.6 --reuse-values --set-json 'revisionTags=[]' --namespace istio-system --wait --timeout 5m",
       expect.stringMatching(/^helm upgrade --install istiod-1-30-3 istiod .*--set 'revisionTags=\{default\}'$/),
       'default revision tag on istiod-1-30-3 (handed over from istiod-1-29-6 in two helm upgrades)',
       'helm uninstall ztunnel-1-29-6 --namespace istio-system --wait --timeout 5m',

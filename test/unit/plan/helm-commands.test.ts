@@ -99,7 +99,7 @@ describe('promote\'s upgrades of installed releases: their chart version, their 
   it('the stable istiod without its revision tags, at the version it runs, not the target\'s', () => {
     const inv = dropRevisionTags(config({ 'istio.chartVersion': '1.30.3-patched' }), '1.29.6');
     expect(inv.release).toBe('istiod-1-29-6');
-    expect(inv.args).toEqual(['upgrade', 'istiod-1-29-6', 'istiod', '--repo', 'https://blob.istio.io/istio-release/charts', '--version', '1.29.6', '--reuse-values', '--set', 'revisionTags=null', '--namespace', 'istio-system', '--wait', '--timeout', '5m']);
+    expect(inv.args).toEqual(['upgrade', 'istiod-1-29-6', 'istiod', '--repo', 'https://blob.istio.io/istio-release/charts', '--version', '1.29.6', '--reuse-values', '--set-json', 'revisionTags=[]', '--namespace', 'istio-system', '--wait', '--timeout', '5m']);
   });
 
   it.each([

@@ -68,7 +68,7 @@ describe('planText: what a user reads in `canary plan`', () => {
     const promote = text().t.slice(at(text().t, '## 8. Promote'), at(text().t, '## On a breach'));
     const order = [
       "helm upgrade istio-base base --repo https://blob.istio.io/istio-release/charts --version '<installed version>' --reuse-values --set-string defaultRevision=1-30-3 --namespace istio-system",
-      "helm upgrade istiod-1-29-6 istiod --repo https://blob.istio.io/istio-release/charts --version '<installed version>' --reuse-values --set revisionTags=null",
+      "helm upgrade istiod-1-29-6 istiod --repo https://blob.istio.io/istio-release/charts --version '<installed version>' --reuse-values --set-json 'revisionTags=[]'",
       "--set 'revisionTags={default}'",
       'helm uninstall ztunnel-1-29-6',
       'helm uninstall istiod-1-29-6',
