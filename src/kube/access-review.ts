@@ -8,13 +8,13 @@ const API_VERSION = 'authorization.k8s.io/v1';
 const CONCURRENCY = 16;
 
 interface ReviewObject extends KubernetesObject {
-  spec: { resourceAttributes: Record<string, string | undefined> };
+  spec: { resourceAttributes?: Record<string, string | undefined>; nonResourceAttributes?: { path: string; verb: string } };
   status?: { allowed?: boolean; denied?: boolean; reason?: string; evaluationError?: string };
 }
 
 /**
  * Asks the apiserver whether the current user may do each thing, one SelfSubjectAccessReview
- * per (verb, resource, namespace), as `kubectl auth can-i` does. Any authenticated user may
+ * per (verb, resource, namespace) or non-resource URL, as `kubectl auth can-i` does. Any authenticated user may
  * create these (the system:basic-user role), so a refusal here means the credentials
  * themselves are wrong. Written through the generic object API: nothing is stored.
  */
@@ -36,7 +36,10 @@ async function review(client: KubeClient, r: AccessRequirement, signal: AbortSig
     apiVersion: API_VERSION,
     kind: 'SelfSubjectAccessReview',
     metadata: {},
-    spec: { resourceAttributes: { verb: r.verb, group: r.group, resource: r.resource, subresource: r.subresource, name: r.name, namespace: r.namespace } },
+    spec:
+      r.path !== undefined
+        ? { nonResourceAttributes: { path: r.path, verb: r.verb } }
+        : { resourceAttributes: { verb: r.verb, group: r.group, resource: r.resource, subresource: r.subresource, name: r.name, namespace: r.namespace } },
   };
   const s = site('create', 'SelfSubjectAccessReview', undefined, undefined, API_VERSION);
   const answered = await client.call(s, signal, () => client.objects.create<ReviewObject>(body));

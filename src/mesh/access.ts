@@ -9,7 +9,10 @@ import { BASE_CRDS, DEFAULT_TAG_INJECTOR, DEFAULT_VALIDATOR } from './charts.js'
  * what the ports do (src/kube: every `site(verb, kind)` call, kept in step by a unit test)
  * and what helm does with the istiod and ztunnel charts (their templates in
  * istio/istio manifests/charts/{istio-control/istio-discovery,ztunnel}/templates), and with
- * the base chart at promote (manifests/charts/base/templates).
+ * the base chart at promote (manifests/charts/base/templates). Creating and binding the roles
+ * the charts render needs one of two things, so it is not in this list: holding every rule
+ * those roles grant, or `escalate` (with no resourceNames) and `bind` on them; preflight
+ * reviews that from the rendered roles (src/mesh/chart-roles.ts).
  */
 export interface AccessRequirement {
   readonly verb: string;
@@ -21,6 +24,8 @@ export interface AccessRequirement {
   readonly name?: string | undefined;
   /** Undefined: cluster-wide (cluster-scoped kinds, or every namespace). */
   readonly namespace?: string | undefined;
+  /** A non-resource URL (an RBAC rule's nonResourceURLs, e.g. /healthz): then group and resource are ''. */
+  readonly path?: string | undefined;
   /** Which part of the run needs it, for the message. */
   readonly why: string;
 }
@@ -80,34 +85,6 @@ const ISTIOD_CLUSTER: ReadonlyArray<[string, string]> = [
   [ADMISSION, 'validatingwebhookconfigurations'],
 ];
 
-/**
- * The roles the target's istiod chart creates, by the names its templates give them
- * (templates/clusterrole.yaml, reader-clusterrole.yaml: `<name>-<rev>-<release namespace>`;
- * role.yaml: `istiod-<rev>`), each bound to istiod's ServiceAccount by a binding of the same name.
- */
-export function chartRoles(revision: string, namespace: string): { clusterRoles: string[]; roles: string[] } {
-  return {
-    clusterRoles: ['istiod-clusterrole', 'istiod-gateway-controller', 'istio-reader-clusterrole'].map((n) => `${n}-${revision}-${namespace}`),
-    roles: [`istiod-${revision}`],
-  };
-}
-
-/**
- * Kubernetes lets a user create or change a role only with rules it holds itself, or with
- * `escalate` on that role, and bind a role only with its rules or with `bind` on it (RBAC
- * privilege-escalation prevention). Holding every rule istiod's roles grant (cluster-admin
- * does) is the other way, but checking that would take the rendered roles rule by rule:
- * preflight asks for the two verbs, one access review each, and its fix names the alternative.
- */
-function escalationGrants(revision: string, istio: string): Grant[] {
-  const why = 'helm: create and bind the RBAC roles of the istiod chart (escalate/bind, or hold every rule they grant)';
-  const { clusterRoles, roles } = chartRoles(revision, istio);
-  return [
-    ...clusterRoles.map((name): Grant => ['escalate,bind', RBAC, 'clusterroles', undefined, why, name]),
-    ...roles.map((name): Grant => ['escalate,bind', RBAC, 'roles', istio, why, name]),
-  ];
-}
-
 /** What helm needs: its release Secrets, the charts' objects (3-way merge: get, create, patch, delete), and --wait. */
 function helmGrants(c: RunConfig): Grant[] {
   const istio = c.istio.namespace;
@@ -117,7 +94,6 @@ function helmGrants(c: RunConfig): Grant[] {
     ['get,create,patch,delete', APPS, 'daemonsets', istio, why],
     ...ISTIOD_NAMESPACED.map(([group, resource]): Grant => ['get,create,patch,delete', group, resource, istio, why]),
     ...ISTIOD_CLUSTER.map(([group, resource]): Grant => ['get,create,patch,delete', group, resource, undefined, why]),
-    ...escalationGrants(c.to.name, istio),
     // helm --wait reads each object back (get) and, for a Deployment, lists its ReplicaSets (pkg/kube/ready.go).
     ['list', CORE, 'pods', istio, 'helm --wait'],
     ['list', APPS, 'replicasets', istio, 'helm --wait'],
@@ -201,12 +177,13 @@ export function requiredAccess(c: RunConfig): AccessRequirement[] {
   return [...out.values()];
 }
 
-export function accessKey(r: Pick<AccessRequirement, 'verb' | 'group' | 'resource' | 'subresource' | 'namespace' | 'name'>): string {
+export function accessKey(r: Pick<AccessRequirement, 'verb' | 'group' | 'resource' | 'subresource' | 'namespace' | 'name' | 'path'>): string {
   return `${r.verb} ${namedResource(r)}${r.namespace ? ` -n ${r.namespace}` : ''}`;
 }
 
 /** `clusterroles.rbac.authorization.k8s.io/istiod-clusterrole-1-30-3-istio-system`: as `kubectl auth can-i` takes one object. */
-export function namedResource(r: Pick<AccessRequirement, 'group' | 'resource' | 'subresource' | 'name'>): string {
+export function namedResource(r: Pick<AccessRequirement, 'group' | 'resource' | 'subresource' | 'name' | 'path'>): string {
+  if (r.path !== undefined) return r.path;
   return `${resourceName(r)}${r.name ? `/${r.name}` : ''}`;
 }
 

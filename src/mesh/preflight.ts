@@ -6,6 +6,7 @@ import { cniAmbient, cniReady, gatewayApi, istioCrds, istiodAmbient, ztunnelPres
 import { canaryInjectionCheck, stableSidecars } from './preflight/canary-injection.js';
 import { chooseNodes, type PreflightInput } from './preflight/input.js';
 import { baseDefaultRevisionCheck } from './preflight/base-validator.js';
+import { chartRolesCheck } from './preflight/chart-roles.js';
 import { canaryNamespace, canaryReleases } from './preflight/ownership.js';
 import { stableZtunnelPinned } from './preflight/pinning.js';
 import { mixedNamespaces, sidecarsHbone } from './preflight/sidecars.js';
@@ -22,6 +23,7 @@ type Check = (input: PreflightInput) => CheckResult | undefined;
 const ALWAYS: readonly Check[] = [
   (i) => reachable(i.access, i.facts.serverVersion),
   (i) => accessCheck(i.access),
+  chartRolesCheck,
   helmCheck,
   chartsCheck,
   chartsRender,

@@ -4,12 +4,14 @@ import { formatInvocation, type HelmInvocation } from '../domain/helm-invocation
 import type { RunRecord } from '../domain/run-record.js';
 import { requiredAccess, type AccessFacts } from '../mesh/access.js';
 import { CHARTS } from '../mesh/charts.js';
+import { escalationRequirements, renderedRoles, rulesToReview, unique, type ChartRoleFacts } from '../mesh/chart-roles.js';
 import type { CheckResult } from '../mesh/checks.js';
 import { failures, inPhaseOrder } from '../mesh/checks.js';
 import type { ClusterFacts, InspectQuery, MeshFacts, MeshQuery } from '../mesh/cluster-facts.js';
 import { gatewayUrl } from '../mesh/gateway-url.js';
 import { preflightChecks, type ChartProbe, type Probe, type RenderProbe, type ToolFacts } from '../mesh/preflight.js';
 import { accessCheck, reachable, unreachable, unreadable } from '../mesh/preflight/access.js';
+import { chartRolesCheck } from '../mesh/preflight/chart-roles.js';
 import { GATEWAY_API_KINDS } from '../mesh/preflight/ambient.js';
 import { chartsCheck, chartsRender, helmCheck, renderInvocation, showChartInvocation, valuesFileOf } from '../mesh/preflight/tools.js';
 import { LOCK_LEASE } from '../mesh/preflight/topology.js';
@@ -94,6 +96,22 @@ async function toolFacts(config: RunConfig, plan: Plan, ports: Ports, signal: Ab
   return { helm, charts, renders };
 }
 
+/**
+ * The Roles and ClusterRoles the installs render (`helm template` above) and whether helm, as
+ * this user, may create and bind them: first `escalate` (no name) and `bind` on each, then, for
+ * each role that falls short, every rule it grants (src/mesh/chart-roles.ts).
+ */
+async function chartRoleFacts(config: RunConfig, tools: ToolFacts, ports: Ports, signal: AbortSignal, context: string): Promise<ChartRoleFacts | undefined> {
+  const roles = (tools.renders ?? []).filter((r) => r.probe.ok).flatMap((r) => renderedRoles(r.manifest ?? '', config.istio.namespace));
+  if (roles.length === 0) return undefined;
+  const reviewed = await attempt(signal, async () => {
+    const escalation = (await ports.reader.reviewAccess(unique(roles.flatMap(escalationRequirements)), signal)).answers;
+    const rules = rulesToReview(roles, escalation);
+    return rules.length === 0 ? escalation : [...escalation, ...(await ports.reader.reviewAccess(rules, signal)).answers];
+  });
+  return reviewed.ok ? { context, roles, answers: reviewed.value } : { context, roles, answers: [], error: reviewed.error.message };
+}
+
 /** Resumed runs keep their canary nodes, whatever --canary-nodes says now. */
 function effectiveConfig(config: RunConfig, resume: RunRecord | undefined): RunConfig {
   const names = resume?.canaryNodes.map((n) => n.name) ?? [];
@@ -111,10 +129,11 @@ export async function checkCluster(config: RunConfig, plan: Plan, ports: Ports, 
   if (!access.ok) return { ...none, results: [unreachable(access.error.message, access.error.fix)] };
   const [read, tools] = await Promise.all([attempt(signal, () => readCluster(config, ports, signal)), toolFacts(config, plan, ports, signal)]);
   const helm = tools.helm.ok ? tools.helm.detail : undefined;
-  if (!read.ok) return { ...none, helm, results: unreadableResults(config, access.value, tools, read.error) };
+  const chartRoles = await chartRoleFacts(config, tools, ports, signal, access.value.context);
+  if (!read.ok) return { ...none, helm, results: unreadableResults(config, access.value, chartRoles, tools, read.error) };
   const { facts, mesh } = read.value;
   const lockFree = (await ports.lock.blocker(ports.holder, signal)) === undefined;
-  const input = { config: effectiveConfig(config, resume), facts, mesh, route: plan.route.context, access: access.value, tools, holder: ports.holder, now: ports.clock().getTime(), resumedAfter: resume?.phase, lockFree };
+  const input = { config: effectiveConfig(config, resume), facts, mesh, route: plan.route.context, access: access.value, chartRoles, tools, holder: ports.holder, now: ports.clock().getTime(), resumedAfter: resume?.phase, lockFree };
   const { results, nodes } = preflightChecks(input);
   return { facts, mesh, results, canaryNodes: nodes.nodes, gatewayUrl: config.gatewayUrl ?? gatewayUrl(facts.gateway) ?? '', helm };
 }
@@ -124,9 +143,23 @@ async function readCluster(config: RunConfig, ports: Ports, signal: AbortSignal)
   return { facts, mesh };
 }
 
-function unreadableResults(config: RunConfig, access: AccessFacts, tools: ToolFacts, error: Error & { fix?: string | undefined }): CheckResult[] {
-  const toolChecks = [helmCheck({ config, tools }), chartsCheck({ config, tools }), chartsRender({ config, tools })].filter((r): r is CheckResult => r !== undefined);
-  return inPhaseOrder([reachable(access, undefined), accessCheck(access), unreadable(error.message, error.fix), ...toolChecks]);
+function unreadableResults(
+  config: RunConfig,
+  access: AccessFacts,
+  chartRoles: ChartRoleFacts | undefined,
+  tools: ToolFacts,
+  error: Error & { fix?: string | undefined },
+): CheckResult[] {
+  const checks = [
+    reachable(access, undefined),
+    accessCheck(access),
+    chartRolesCheck({ chartRoles }),
+    unreadable(error.message, error.fix),
+    helmCheck({ config, tools }),
+    chartsCheck({ config, tools }),
+    chartsRender({ config, tools }),
+  ];
+  return inPhaseOrder(checks.filter((r): r is CheckResult => r !== undefined));
 }
 
 /**

@@ -21,7 +21,7 @@ export function unreadable(message: string, fix: string | undefined): CheckResul
  * `cluster-wide: patch nodes, create pods/eviction; in bookinfo-1-30-3: create,patch deployments.apps`:
  * every missing permission, verbs grouped by resource and resources by scope, none left out.
  */
-function describeMissing(missing: readonly AccessAnswer[]): string {
+export function describeMissing(missing: readonly AccessAnswer[]): string {
   const scopes = new Map<string, Map<string, string[]>>();
   for (const a of missing) {
     const scope = a.namespace ? `in ${a.namespace}` : 'cluster-wide';
@@ -32,9 +32,13 @@ function describeMissing(missing: readonly AccessAnswer[]): string {
   return [...scopes.entries()].map(([scope, resources]) => `${scope}: ${[...resources.entries()].map(([r, verbs]) => `${verbs.join(',')} ${r}`).join(', ')}`).join('; ');
 }
 
-/** A `kubectl auth can-i` line the user can run to confirm one missing permission. */
-function canI(a: AccessAnswer, context: string): string {
-  return `kubectl auth can-i ${a.verb} ${namedResource(a)}${a.namespace ? ` -n ${a.namespace}` : a.resource === 'pods' || a.resource === 'daemonsets' ? ' --all-namespaces' : ''} --context ${context}`;
+/**
+ * A `kubectl auth can-i` line the user can run to confirm one missing permission; `allNamespaces`
+ * for a cluster-wide one on a namespaced resource (without it, kubectl asks in its default namespace).
+ */
+export function canI(a: AccessAnswer, context: string, allNamespaces = a.resource === 'pods' || a.resource === 'daemonsets'): string {
+  const scope = a.namespace ? ` -n ${a.namespace}` : allNamespaces && a.path === undefined ? ' --all-namespaces' : '';
+  return `kubectl auth can-i ${a.verb} ${namedResource(a)}${scope} --context ${context}`;
 }
 
 /**
@@ -46,15 +50,10 @@ export function accessCheck(access: AccessFacts): CheckResult {
   if (missing.length === 0) return pass('access', 'access', `the user of context "${access.context}" may do all ${access.answers.length} things the run needs`);
   const needs = [...new Set(missing.map((a) => a.why))];
   const first = missing[0] as AccessAnswer;
-  // Kubernetes' RBAC escalation check: a role may be created by a user holding all its rules,
-  // or one with `escalate` on it; a binding by one holding the role's rules, or with `bind`.
-  const escalation = missing.some((a) => a.verb === 'escalate' || a.verb === 'bind')
-    ? '; escalate/bind on the chart\'s roles are needed unless the user itself holds every rule those roles grant (cluster-admin does), which preflight cannot review rule by rule: examples/rbac.yaml grants them for the target revision\'s role names'
-    : '';
   return fail(
     'access',
     'access',
     `the user of context "${access.context}" lacks ${missing.length} permission(s): ${describeMissing(missing)} (used for: ${listed(needs, 4)})`,
-    `grant them (a ClusterRole for the cluster-wide ones, a Role in each namespace named), or use a --context that has them; confirm with \`${canI(first, access.context)}\`${escalation}`,
+    `grant them (a ClusterRole for the cluster-wide ones, a Role in each namespace named), or use a --context that has them; confirm with \`${canI(first, access.context)}\``,
   );
 }

@@ -2,6 +2,7 @@ import type { RunConfig } from '../../config/types.js';
 import type { Phase } from '../../domain/phase.js';
 import type { RouteContext } from '../../gateway-api/rules.js';
 import type { AccessFacts } from '../access.js';
+import type { ChartRoleFacts } from '../chart-roles.js';
 import type { ClusterFacts, DaemonSetFacts, DeploymentFacts, MeshFacts } from '../cluster-facts.js';
 import { REV } from '../labels.js';
 import { chooseCanaryNodes, type NodeChoice } from '../node-selection.js';
@@ -38,6 +39,8 @@ export interface PreflightInput {
   readonly mesh: MeshFacts;
   readonly route: RouteContext;
   readonly access: AccessFacts;
+  /** The access reviews about the roles the charts render; absent when they were not rendered. */
+  readonly chartRoles?: ChartRoleFacts | undefined;
   readonly tools: ToolFacts;
   /** Who this process would hold the run lock as, and the time now (ms), to judge the Lease. */
   readonly holder: string;

@@ -1,10 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { accessKey } from '../../../src/mesh/access.js';
+import { escalationRequirements, renderedRoles, ruleRequirements } from '../../../src/mesh/chart-roles.js';
 import { ISTIO_CRDS } from '../../../src/mesh/preflight/ambient.js';
 import { agent, check, CNI, facts, HOLDER, istiod, mesh, node, NOW, render, routeProgrammed, run, ztunnel, type Scenario } from '../../support/preflight-builders.js';
+import { text } from './fixtures/load.js';
 
 type Change = (s: Scenario) => Scenario;
 const input = (f: (i: Scenario['input']) => Scenario['input']): Change => (s) => ({ ...s, input: f(s.input) });
 const denied = (resources: string[]): Change => input((i) => ({ ...i, access: { ...i.access, answers: i.access.answers.map((a) => (resources.includes(`${a.verb} ${a.resource}${a.subresource ? `/${a.subresource}` : ''}`) ? { ...a, allowed: false } : a)) } }));
+/** The istiod chart's roles as rendered (release-1.31), reviewed: everything allowed but `refused` (accessKey). */
+const chartRoles = (refused: string[]): Change => {
+  const roles = renderedRoles(text('istiod-1.31-roles.yaml'), 'istio-system');
+  const asked = [...roles.flatMap(escalationRequirements), ...roles.flatMap(ruleRequirements)];
+  return input((i) => ({ ...i, chartRoles: { context: 'prod', roles, answers: asked.map((r) => ({ ...r, allowed: !refused.includes(accessKey(r)) })) } }));
+};
 const lease = (holder: string, renewedSecondsAgo: number) =>
   mesh((m) => ({ ...m, lease: { namespace: 'istio-system', name: 'ambient-canary', holder, acquiredAt: '2026-11-23T11:00:00.000Z', renewedAt: new Date(NOW - renewedSecondsAgo * 1000).toISOString(), durationSeconds: 30 } }));
 
@@ -13,11 +22,11 @@ const cases: Array<[string, string, Change, RegExp, RegExp, Record<string, unkno
   // access
   ['a user who may not patch nodes or evict pods', 'access', denied(['patch nodes', 'create pods/eviction']), /lacks 2 permission\(s\): cluster-wide: patch nodes, create pods\/eviction \(used for: label, taint and cordon canary nodes/, /ClusterRole.*kubectl auth can-i patch nodes --context prod/],
   [
-    'a user who may neither escalate nor bind the roles the istiod chart creates',
-    'access',
-    denied(['escalate clusterroles', 'bind clusterroles', 'escalate roles', 'bind roles']),
-    /lacks 8 permission\(s\): cluster-wide: escalate,bind clusterroles\.rbac\.authorization\.k8s\.io\/istiod-clusterrole-1-30-3-istio-system, escalate,bind clusterroles\.rbac\.authorization\.k8s\.io\/istiod-gateway-controller-1-30-3-istio-system, .*; in istio-system: escalate,bind roles\.rbac\.authorization\.k8s\.io\/istiod-1-30-3 \(used for: helm: create and bind the RBAC roles/,
-    /kubectl auth can-i escalate clusterroles\.rbac\.authorization\.k8s\.io\/istiod-clusterrole-1-30-3-istio-system --context prod`; escalate\/bind .* unless the user itself holds every rule those roles grant \(cluster-admin does\)/,
+    'a user who may escalate on no role and lacks rules the istiod chart\'s roles grant (its own rendered roles)',
+    'chart-roles',
+    chartRoles(['escalate clusterroles.rbac.authorization.k8s.io', 'escalate roles.rbac.authorization.k8s.io -n istio-system', 'watch secrets', 'patch leases.coordination.k8s.io -n istio-system']),
+    /may not create ClusterRole istiod-clusterrole-1-31-0-dev-istio-system, ClusterRole istio-reader-clusterrole-1-31-0-dev-istio-system, Role istio-system\/istiod-1-31-0-dev, .*lacks 2 of their rules: cluster-wide: watch secrets; in istio-system: patch leases\.coordination\.k8s\.io$/,
+    /^either grant those rules \(examples\/rbac\.yaml: ClusterRole ambient-canary-ci-istiod-rules .*or grant cluster-wide: escalate clusterroles\.rbac\.authorization\.k8s\.io; in istio-system: escalate roles.*kubectl auth can-i watch secrets --all-namespaces --context prod`$/,
   ],
   ['a user who may not write the run record', 'access', denied(['update configmaps']), /lacks 1 permission\(s\): in istio-system: update configmaps \(used for: the run record\)/, /Role in each namespace.*kubectl auth can-i update configmaps -n istio-system/],
   // tools

@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { doctorReport, doctorTable } from '../../../src/cli/commands/doctor.js';
 import { InfraError, InputError, LockedError } from '../../../src/domain/errors.js';
+import { accessKey } from '../../../src/mesh/access.js';
 import type { Ports } from '../../../src/orchestrator/context.js';
 import { checkCluster } from '../../../src/orchestrator/preflight.js';
 import type { FakeCluster } from '../../support/fake-cluster.js';
@@ -77,6 +81,55 @@ describe('checkCluster', () => {
       message: expect.stringMatching(/^the ztunnel chart refuses the run's values: .*unknown platform gcp/),
       fix: expect.stringMatching(/ships no files\/profile-platform-gcp\.yaml: correct or remove that platform .*nothing was changed/),
     });
+  });
+});
+
+/** The helm double, but `helm template` of istiod prints the real chart's roles (release-1.31). */
+function rendersRoles(p: Ports): Ports {
+  const roles = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../mesh/fixtures/istiod-1.31-roles.yaml'), 'utf8');
+  return { ...p, helm: { ...p.helm, run: async (inv, signal) => (inv.args[0] === 'template' && inv.args[1]?.startsWith('istiod-') ? { stdout: roles, stderr: '', durationMs: 1 } : p.helm.run(inv, signal)) } };
+}
+
+/** Access reviews answered allowed but those whose accessKey is in `refused`; each batch recorded. */
+function reviewing(refused: readonly string[], batches: string[][]) {
+  return (p: Ports): Ports => ({
+    ...p,
+    reader: {
+      ...p.reader,
+      reviewAccess: async (reqs) => (batches.push(reqs.map(accessKey)), { context: 'ci', server: 'https://ci', answers: reqs.map((r) => ({ ...r, allowed: !refused.includes(accessKey(r)) })) }),
+    },
+  });
+}
+
+describe('checkCluster: may helm create the roles the charts render?', () => {
+  it('asks escalate and bind first; a user who may both is asked no rule', async () => {
+    const run = setup();
+    const batches: string[][] = [];
+    const checked = await checkCluster(run.config, run.plan, ports(stableCluster(), run, (p) => reviewing([], batches)(rendersRoles(p))), never);
+    expect(batches).toHaveLength(2);
+    expect(batches[1]).toEqual(expect.arrayContaining(['escalate clusterroles.rbac.authorization.k8s.io', 'bind clusterroles.rbac.authorization.k8s.io/istiod-clusterrole-1-31-0-dev-istio-system', 'escalate roles.rbac.authorization.k8s.io -n istio-system']));
+    expect(batches[1]).toHaveLength(6);
+    expect(checked.results.find((r) => r.id === 'chart-roles')).toMatchObject({ status: 'pass', message: expect.stringContaining('by escalate and bind on ClusterRole istiod-clusterrole-1-31-0-dev-istio-system') });
+  });
+
+  it('then, without escalate, every rule of the rendered roles, and fails naming the ones the user lacks, before anything changes', async () => {
+    const run = setup();
+    const batches: string[][] = [];
+    const refused = ['escalate clusterroles.rbac.authorization.k8s.io', 'escalate roles.rbac.authorization.k8s.io -n istio-system', 'watch secrets', 'patch leases.coordination.k8s.io -n istio-system', 'create gateways.networking.istio.io -n istio-system'];
+    const checked = await checkCluster(run.config, run.plan, ports(stableCluster(), run, (p) => reviewing(refused, batches)(rendersRoles(p))), never);
+    expect(batches).toHaveLength(3);
+    expect(batches[2]).toEqual(expect.arrayContaining(['watch secrets', 'get *.networking.istio.io', 'patch leases.coordination.k8s.io -n istio-system']));
+    const result = checked.results.find((r) => r.id === 'chart-roles');
+    expect(result?.status).toBe('fail');
+    expect(result?.message).toMatch(/lacks 3 of their rules: cluster-wide: watch secrets; in istio-system: create gateways\.networking\.istio\.io, patch leases\.coordination\.k8s\.io$/);
+    expect(result?.fix).toMatch(/either grant those rules .* or grant cluster-wide: escalate clusterroles\.rbac\.authorization\.k8s\.io; in istio-system: escalate roles\.rbac\.authorization\.k8s\.io/);
+  });
+
+  it('a user holding every rule passes, though it may neither escalate nor bind', async () => {
+    const run = setup();
+    const refused = ['escalate clusterroles.rbac.authorization.k8s.io', 'escalate roles.rbac.authorization.k8s.io -n istio-system'];
+    const checked = await checkCluster(run.config, run.plan, ports(stableCluster(), run, (p) => reviewing(refused, [])(rendersRoles(p))), never);
+    expect(checked.results.find((r) => r.id === 'chart-roles')).toMatchObject({ status: 'pass', message: expect.stringContaining('holding every rule of ClusterRole istiod-clusterrole-1-31-0-dev-istio-system') });
   });
 });
 
