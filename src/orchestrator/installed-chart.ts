@@ -27,7 +27,8 @@ export interface InstalledRelease {
  * left pending-upgrade must be seen as such.
  */
 export function releaseListing(config: RunConfig, release: string, namespace: string): HelmInvocation {
-  const filter = `^${release.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
+  // A regular expression for helm, not a shell string: the release name matches literally.
+  const filter = '^' + release.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '$';
   const args = ['list', '--namespace', namespace, '--all', '--filter', filter, '--output', 'json'];
   return { bin: config.istio.helmBinary, args, release, namespace, mutates: false };
 }

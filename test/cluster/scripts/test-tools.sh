@@ -7,7 +7,8 @@
 #   ss          the lifecycle test's check that no port is left listening (iproute2)
 #   tar         the chart test's look inside the packaged charts
 #   flock, setsid  the cluster scripts' lock and background processes (util-linux)
-# wrk (bench only) is installed by bench/lib.ts; Prometheus by prometheus.sh.
+# wrk (bench only) is installed by bench/lib.ts; Prometheus by prometheus.sh. Without root, the
+# same by hand: sudo apt-get install -y --no-install-recommends chromium curl iproute2 tar util-linux
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
