@@ -46,6 +46,14 @@ export interface NodeOps {
   drain(node: string, timeoutMs: number, signal: AbortSignal): Promise<DrainReport>;
 }
 
+/** An object by apiVersion, kind, name and namespace (ignored for a cluster-scoped kind). */
+export interface ReleaseObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace: string;
+}
+
 export interface CloneReport {
   readonly copied: readonly string[];
 }
@@ -61,6 +69,12 @@ export interface WorkloadOps {
   waitDaemonSet(namespace: string, name: string, expected: number, timeoutMs: number, signal: AbortSignal): Promise<void>;
   /** Deletes a namespace we own and waits until it is gone; OwnershipError otherwise. */
   deleteNamespace(name: string, timeoutMs: number, signal: AbortSignal): Promise<'deleted' | 'absent'>;
+  /**
+   * Deletes one object a Helm release of ours rendered, only when it still carries that
+   * release's ownership annotations (meta.helm.sh/release-name and -namespace): what a helm
+   * stopped mid-upgrade had still to delete. 'not-owned' changes nothing.
+   */
+  deleteReleaseObject(object: ReleaseObject, release: { name: string; namespace: string }, signal: AbortSignal): Promise<'deleted' | 'absent' | 'not-owned'>;
   /** Sets `istio.io/rev` on the Gateway (a Gateway without it can lose its routes on upgrade). */
   setGatewayRevision(gateway: { namespace: string; name: string }, revision: string, signal: AbortSignal): Promise<void>;
 }

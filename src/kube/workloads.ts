@@ -3,12 +3,13 @@ import { ConflictError } from '../domain/conflict.js';
 import { InfraError, OwnershipError } from '../domain/errors.js';
 import { describeObject, type KubeObject } from '../domain/kube-object.js';
 import { isOwned, MANAGED_BY, MANAGER, REV } from '../mesh/labels.js';
+import { HELM_RELEASE_NAME, HELM_RELEASE_NAMESPACE } from '../mesh/webhook-facts.js';
 import { GATEWAY_API_GROUP } from '../gateway-api/types.js';
 import { FIELD_MANAGER, type KubeClient } from './client.js';
 import { CLONED_KINDS, cloneObject, shouldCopy } from '../plan/clone.js';
 import { orUndefined, site } from './errors.js';
 import { done, notYet, pollUntil, PollTimeout, type Clock } from './poll.js';
-import type { CloneOptions, CloneReport, WorkloadOps } from './ports.js';
+import type { CloneOptions, CloneReport, ReleaseObject, WorkloadOps } from './ports.js';
 import { daemonSetProblem, podProblems, rolloutProblem } from './wait.js';
 
 export interface WorkloadOptions {
@@ -108,6 +109,21 @@ export class KubeWorkloadOps implements WorkloadOps {
       throw new InfraError(`${object} still terminating after ${seconds(timeoutMs)}`, { object, fix: 'look for objects with finalizers left in it (kubectl get all -n ' + name + ')' });
     }
     return 'deleted';
+  }
+
+  async deleteReleaseObject(object: ReleaseObject, release: { name: string; namespace: string }, signal: AbortSignal): Promise<'deleted' | 'absent' | 'not-owned'> {
+    const spec = { apiVersion: object.apiVersion, kind: object.kind, metadata: { name: object.name, namespace: object.namespace } };
+    const at = (verb: 'get' | 'delete') => site(verb, object.kind, object.namespace, object.name, object.apiVersion);
+    const live = await orUndefined(this.client.call(at('get'), signal, () => this.client.objects.read<KubernetesObject>(spec)));
+    if (live === undefined) return 'absent';
+    const annotations = live.metadata?.annotations ?? {};
+    if (annotations[HELM_RELEASE_NAME] !== release.name || annotations[HELM_RELEASE_NAMESPACE] !== release.namespace) return 'not-owned';
+    // Preconditioned on the object read: one replaced in between (by another owner) is not ours to delete.
+    const preconditions = { uid: live.metadata?.uid, resourceVersion: live.metadata?.resourceVersion };
+    const gone = await orUndefined(
+      this.client.call(at('delete'), signal, () => this.client.objects.delete(spec, undefined, undefined, undefined, undefined, 'Background', { preconditions })),
+    );
+    return gone === undefined ? 'absent' : 'deleted';
   }
 
   async setGatewayRevision(gateway: { namespace: string; name: string }, revision: string, signal: AbortSignal): Promise<void> {

@@ -149,3 +149,15 @@ export function dropRevisionTags(config: RunConfig, version: string): HelmInvoca
 export function uninstall(config: RunConfig, release: string): HelmInvocation {
   return invocation(config, release, ['uninstall', release, '--namespace', config.istio.namespace, '--wait', '--timeout', formatDuration(config.istio.helmTimeoutMs)]);
 }
+
+/** `helm rollback` of one of our releases to `revision`: how a release left pending-upgrade by a stopped helm is cleared. */
+export function rollbackTo(config: RunConfig, release: string, revision: number): HelmInvocation {
+  const args = ['rollback', release, String(revision), '--namespace', config.istio.namespace, '--wait', '--timeout', formatDuration(config.istio.helmTimeoutMs)];
+  return invocation(config, release, args);
+}
+
+/** Read-only: the objects a revision of a release renders (`helm get manifest`). */
+export function releaseManifest(config: RunConfig, release: string, revision: number): HelmInvocation {
+  const args = ['get', 'manifest', release, '--revision', String(revision), '--namespace', config.istio.namespace];
+  return { ...invocation(config, release, args), mutates: false };
+}

@@ -7,6 +7,8 @@ import { lockDemoState, resetDemoState } from '../support/demo-state.js';
 import { FROM, FROM_REV, STABLE_RULES, TO, TO_REV, annotateCanaryZtunnel, backends, nodeRevisions, releases, route } from './support.js';
 import { kubectl, routeCanaryWeight, run, RUN_ID, status, upgrade } from './runs-support.js';
 import { re } from '../support/literal-regexp.js';
+import { DEFAULT_TAG_INJECTOR } from '../../src/mesh/charts.js';
+import { killStableTagDrop } from './killed-tag-drop.js';
 
 let unlock: () => void;
 // The demo state may be in use by another test process: lockDemoState waits up to 20 minutes.
@@ -20,7 +22,7 @@ beforeEach(resetDemoState, 180_000);
 const SCHEDULE = ['--weights', '10,25,50,100', '--bake', '2s'];
 
 describe('Given a run started by `canary upgrade --until 10` (one CI job)', () => {
-  it('When three separate `canary step` processes run, Then each moves exactly one step, and `canary promote` finishes it', async () => {
+  it('When three separate `canary step` processes run, Then each moves exactly one step, and `canary promote` finishes it, even after a helm killed mid-way left the stable istiod pending', async () => {
     const started = await run(['upgrade', '--from', FROM, '--to', TO, ...SCHEDULE, '--until', '10']);
     expect(started.exitCode, started.all).toBe(0);
     expect(started.stdout).toMatch(/Paused at 10%: continue with `canary step`/);
@@ -43,8 +45,13 @@ describe('Given a run started by `canary upgrade --until 10` (one CI job)', () =
     // Four processes ran the four steps: the record names each.
     expect(new Set(s.steps.map((x) => x.by)).size).toBe(4);
 
+    // An earlier promote's CI job was cancelled while the stable istiod dropped its tags.
+    await killStableTagDrop();
     const promoted = await run(['promote']);
     expect(promoted.exitCode, promoted.all).toBe(0);
+    expect(promoted.stdout).toMatch(re`Helm release istiod-${FROM_REV} was left pending-upgrade by a process that stopped; rolling it back first: `);
+    expect(promoted.stdout).toMatch(re`deleted MutatingWebhookConfiguration ${DEFAULT_TAG_INJECTOR}: revision `);
+    expect(promoted.stdout).toMatch(re`default revision tag on istiod-${TO_REV} \(handed over from istiod-${FROM_REV} in two helm upgrades\)`);
     expect(backends(await route())).toEqual([[[`bookinfo-${TO_REV}`, 1]], [[`bookinfo-${TO_REV}`, 1]]]);
     expect(await releases()).toEqual(['istio-base', 'istio-cni', `istiod-${TO_REV}`, `ztunnel-${TO_REV}`]);
     expect(Object.values(await nodeRevisions())).toEqual([TO_REV, TO_REV, TO_REV]);

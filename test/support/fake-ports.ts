@@ -91,6 +91,7 @@ export function fakePorts(cluster: FakeCluster, plan: Plan, behaviour: FakeBehav
       waitRollout: async () => undefined,
       waitDaemonSet: async () => undefined,
       deleteNamespace: async (name) => cluster.deleteNamespace(name),
+      deleteReleaseObject: async (object, release) => (cluster.mutate(`delete ${object.kind} ${object.name} of ${release.name}`), 'deleted'),
       setGatewayRevision: async (_gw, revision) => {
         cluster.mutate(`gateway rev=${revision}`);
         cluster.gateway.metadata.labels = { ...cluster.gateway.metadata.labels, 'istio.io/rev': revision };

@@ -145,6 +145,32 @@ describe('WorkloadOps against the real apiserver', () => {
     expect(message).not.toContain(`Deployment ${stable}/web:`);
   });
 
+  it('deletes an object a Helm release rendered only while it carries that release\'s annotations, cluster-scoped or namespaced', async () => {
+    const release = { name: `it-istiod-${id}`, namespace: stable };
+    const owner = { 'meta.helm.sh/release-name': release.name, 'meta.helm.sh/release-namespace': release.namespace };
+    const webhook = (name: string, annotations: Record<string, string>) => ({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'MutatingWebhookConfiguration',
+      metadata: { name, annotations },
+    });
+    const config = (name: string, annotations: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: stable, annotations } });
+    const ref = (o: { apiVersion: string; kind: string; metadata: { name: string } }) => ({ apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, namespace: stable });
+    const ours = webhook(`it-tag-${id}`, owner);
+    const other = webhook(`it-tag-other-${id}`, { ...owner, 'meta.helm.sh/release-name': 'someone-else' });
+    const cm = config(`it-tag-${id}`, owner);
+    for (const o of [ours, other, cm]) await create(o);
+    cleanups.push(() => client.objects.delete(other).then(() => undefined));
+
+    expect(await ports.workloads.deleteReleaseObject(ref(other), release, never)).toBe('not-owned');
+    expect(await ports.workloads.deleteReleaseObject(ref(ours), release, never)).toBe('deleted');
+    expect(await ports.workloads.deleteReleaseObject(ref(cm), release, never)).toBe('deleted');
+    expect(await ports.workloads.deleteReleaseObject(ref(ours), release, never)).toBe('absent');
+    const names = (await client.objects.list('admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration')).items.map((w) => w.metadata?.name);
+    expect(names).toContain(other.metadata.name);
+    expect(names).not.toContain(ours.metadata.name);
+    expect((await client.objects.list('v1', 'ConfigMap', stable)).items.map((c) => c.metadata?.name)).not.toContain(cm.metadata.name);
+  });
+
   it('refuses to delete a namespace it did not create, and deletes its own', async () => {
     const err = await ports.workloads.deleteNamespace(stable, 10_000, never).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OwnershipError);
