@@ -26,7 +26,12 @@ export class ExecaHelmRunner implements HelmRunner {
       // means to. Installs stay in the group: if the CLI is killed outright, no orphaned helm
       // install may race the run that resumes it; an orphaned uninstall only finishes its job.
       const detached = invocation.args[0] === 'uninstall';
-      const result = await execa(invocation.bin, args, { cancelSignal: signal, reject: true, stdin: 'ignore', detached });
+      const spawn = () => execa(invocation.bin, args, { cancelSignal: signal, reject: true, stdin: 'ignore', detached });
+      const result = await spawn().catch((error: unknown) => {
+        if (!strayGroupSignal(detached, signal.aborted, (error as ExecaError).signal)) throw error;
+        this.options.onCommand?.(`${formatInvocation(invocation)} (again: a signal to the CLI's process group reached helm before it left the group)`);
+        return spawn();
+      });
       return { stdout: result.stdout, stderr: result.stderr, durationMs: Date.now() - started };
     } catch (error) {
       throw helmFailure(invocation, error as ExecaError);
@@ -48,6 +53,18 @@ export class ExecaHelmRunner implements HelmRunner {
       ...(this.options.context ? ['--kube-context', this.options.context] : []),
     ];
   }
+}
+
+/**
+ * Pure: a detached helm died of a terminal's or CI runner's signal that the CLI did not send
+ * (its own cancel aborts `signal`). Between fork and setsid the child is still in the CLI's
+ * process group, so a Ctrl-C landing in that instant reaches it (seen under load: the second
+ * SIGINT of a revert killed its `helm uninstall`). Running it once more keeps the revert's
+ * promise; an uninstall killed part-way is continued by the next one (helm uninstalls a
+ * release left `uninstalling`).
+ */
+export function strayGroupSignal(detached: boolean, cancelled: boolean, killedBy: string | undefined): boolean {
+  return detached && !cancelled && (killedBy === 'SIGINT' || killedBy === 'SIGTERM' || killedBy === 'SIGHUP');
 }
 
 function helmFailure(invocation: HelmInvocation, error: ExecaError): InfraError {
