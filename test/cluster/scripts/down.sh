@@ -25,6 +25,9 @@ if [[ -d $CLUSTER_DIR ]]; then
   for pid in "${pids[@]}"; do
     for _ in {1..50}; do pid_alive "$pid" "$CLUSTER_DIR/bin/" || break; sleep 0.1; done
     if pid_alive "$pid" "$CLUSTER_DIR/bin/"; then kill -KILL "$pid"; sleep 0.2; fi
+    # Its main thread may be a zombie (empty cmdline) while its other threads still exit and
+    # hold its files, sockets included: wait until only the zombie leader, if any, is listed.
+    for _ in {1..50}; do threads_exiting "$pid" || break; sleep 0.1; done
   done
   say "control plane stopped"
 elif [[ $quiet != --quiet ]]; then

@@ -47,6 +47,12 @@ pid_alive() { # pid expected-command-substring
   [[ -n "$1" && -r "/proc/$1/cmdline" ]] && tr '\0' ' ' <"/proc/$1/cmdline" | grep -q -- "$2"
 }
 
+# threads_exiting PID: a zombie whose other threads have not all exited yet (they still hold
+# the process's files until the last one has).
+threads_exiting() {
+  grep -q '^State:[[:space:]]*Z' "/proc/$1/status" 2>/dev/null && [[ $(find "/proc/$1/task" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l) -gt 1 ]]
+}
+
 # running PID: the process exists and has not exited (a zombie has). Right after `( exec X ) &`
 # the child may not have exec'd X yet, so pid_alive's command check would call it dead.
 running() {
