@@ -1,9 +1,8 @@
-import { formatDuration } from '../config/duration.js';
 import { InfraError, ManualStepError } from '../domain/errors.js';
 import { formatInvocation, type HelmInvocation } from '../domain/helm-invocation.js';
 import { CHARTS, DEFAULT_VALIDATOR, istiodRelease } from '../mesh/charts.js';
 import { promoteTail, validatorPatchCommand, type TailStep } from '../mesh/promote-tail.js';
-import { baseDefaultRevision, dropRevisionTags, uninstall } from '../plan/helm-commands.js';
+import { baseDefaultRevision, dropRevisionTags, rollbackTo, uninstall } from '../plan/helm-commands.js';
 import type { Reporter, RunContext } from './context.js';
 import { runRelease } from './helm-release.js';
 import { installedRelease, type InstalledRelease } from './installed-chart.js';
@@ -108,9 +107,7 @@ async function baseAsListed(ctx: RunContext, report: Reporter, step: BaseStep): 
 
 /** `helm rollback` of istio-base (to `revision`, or to its last good one). */
 function baseRollback(ctx: RunContext, step: BaseStep, revision: number | undefined): HelmInvocation {
-  const to = revision === undefined ? [] : [String(revision)];
-  const args = ['rollback', step.release, ...to, '--namespace', step.namespace, '--wait', '--timeout', formatDuration(ctx.config.istio.helmTimeoutMs)];
-  return { bin: ctx.config.istio.helmBinary, args, release: step.release, namespace: step.namespace, mutates: true };
+  return rollbackTo(ctx.config, { name: step.release, namespace: step.namespace }, revision);
 }
 
 /**

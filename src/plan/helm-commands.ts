@@ -150,10 +150,16 @@ export function uninstall(config: RunConfig, release: string): HelmInvocation {
   return invocation(config, release, ['uninstall', release, '--namespace', config.istio.namespace, '--wait', '--timeout', formatDuration(config.istio.helmTimeoutMs)]);
 }
 
-/** `helm rollback` of one of our releases to `revision`: how a release left pending-upgrade by a stopped helm is cleared. */
-export function rollbackTo(config: RunConfig, release: string, revision: number): HelmInvocation {
-  const args = ['rollback', release, String(revision), '--namespace', config.istio.namespace, '--wait', '--timeout', formatDuration(config.istio.helmTimeoutMs)];
-  return invocation(config, release, args);
+/**
+ * `helm rollback` to `revision` (omitted: helm's own choice, the one before the last): how a
+ * release left pending-upgrade by a stopped helm is cleared. `release` defaults to the Istio
+ * namespace, where our releases live; istio-base may be elsewhere.
+ */
+export function rollbackTo(config: RunConfig, release: string | { name: string; namespace: string }, revision: number | undefined): HelmInvocation {
+  const { name, namespace } = typeof release === 'string' ? { name: release, namespace: config.istio.namespace } : release;
+  const to = revision === undefined ? [] : [String(revision)];
+  const args = ['rollback', name, ...to, '--namespace', namespace, '--wait', '--timeout', formatDuration(config.istio.helmTimeoutMs)];
+  return { bin: config.istio.helmBinary, args, release: name, namespace, mutates: true };
 }
 
 /** Read-only: the objects a revision of a release renders (`helm get manifest`). */
