@@ -47,7 +47,7 @@ export const VERBS: readonly Verb[] = [
     summary: 'advance a started run by exactly one weight step',
     usage: 'canary step [--weight 50] [--from A --to B]',
     details: 'Sets the next weight, bakes it under load and judges it; exits 0 (passed), 3 (aborted, traffic reverted) or 4 (locked). --weight only confirms which step you expect: steps are never skipped.',
-    keys: [...CLUSTER, ...RUN_SELECT, 'dryRun', 'keepCanary', 'gatewayUrl', 'istio.helm', 'timeouts.rollout', 'steps.bake', 'slo.successRate', 'slo.p99', 'slo.minSamples', 'slo.window', 'slo.p99Ratio', 'load.profile', ...METRICS_KEYS],
+    keys: [...CLUSTER, ...RUN_SELECT, 'dryRun', 'keepCanary', 'gatewayUrl', 'istio.helm', 'timeouts.rollout', 'steps.bake', 'slo.successRate', 'slo.p99', 'slo.minSamples', 'slo.window', 'slo.p99Ratio', 'slo.policy', 'slo.falseAbortRate', 'load.profile', ...METRICS_KEYS],
     extraFlags: [{ path: 'step.weight', flag: 'weight', kind: 'integer', min: 1, max: 100, help: 'the weight you expect to step to (refused if it is not the next one)' }, FORCE_UNLOCK],
   },
   {

@@ -73,6 +73,8 @@ export const KEYS: readonly KeySpec[] = [
   { path: 'slo.minSamples', flag: 'slo-min-samples', kind: 'integer', min: 1, max: 1_000_000, help: 'canary responses a window needs to count toward the bake', defaultText: '20' },
   { path: 'slo.window', flag: 'slo-window', kind: 'duration', min: 1000, help: 'length of a judged window (at least 1s: a fixed load rate is paced per second)', defaultText: '1s' },
   { path: 'slo.p99Ratio', flag: 'slo-p99-ratio', kind: 'ratio', help: 'the canary p99 may be at most this many times the stable p99', defaultText: '1.5' },
+  { path: 'slo.policy', flag: 'slo-policy', kind: 'string', help: 'mesh: abort when the canary is worse than the stable beyond chance, or burns the budget while the stable does not; hold (exit 5) when both break the SLO alike. absolute: abort whenever the canary burns the budget', defaultText: 'mesh' },
+  { path: 'slo.falseAbortRate', flag: 'slo-false-abort-rate', kind: 'percent', help: 'mesh policy: most a healthy run may be aborted by chance, over all its steps and looks together, in percent (at most 10)', defaultText: '1' },
   { path: 'load.profile', flag: 'load-profile', kind: 'string', help: 'load profile (YAML: paths, headers, connections, rate, timeout) a weight step bakes under', defaultText: 'loadtests/default.yaml, shipped' },
   // ---- end of the step judge's keys ----
   // ---- Metrics sources: load windows and/or Prometheus (issue 8); see src/metrics and README "Metrics sources". ----

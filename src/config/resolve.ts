@@ -7,6 +7,7 @@ import { KEYS } from './keys.js';
 import { resolveMetrics } from './metrics.js';
 import type { HeaderMatch, ObjectRef, OutputFormat, RunConfig } from './types.js';
 import { hasCredentials } from '../domain/url-credentials.js';
+import { SLO_POLICIES, type SloPolicy } from '../slo/spec.js';
 
 export interface ResolveInput {
   /** Values by key path: the file's, overridden by the flags'. */
@@ -107,6 +108,8 @@ export function resolveConfig(input: ResolveInput): RunConfig {
       minSamples: value('slo.minSamples', 20),
       windowMs: value('slo.window', 1000),
       p99Ratio: value('slo.p99Ratio', 1.5),
+      policy: value<string>('slo.policy', 'mesh') as SloPolicy,
+      falseAbortRate: Number((value('slo.falseAbortRate', 1) / 100).toFixed(10)),
     },
     load: { profile: value<string | undefined>('load.profile', undefined) },
     metrics: metrics.metrics,
@@ -143,6 +146,12 @@ function crossProblems(c: RunConfig, got: ReadonlyMap<string, unknown>, label: (
   }
   if (c.app.stableNamespace === c.app.canaryNamespace && c.from.name !== c.to.name) {
     problems.push({ path: label(got.has('app.canaryNamespace') ? 'app.canaryNamespace' : 'app.stableNamespace'), message: `stable and canary namespaces are both "${c.app.stableNamespace}": they must differ: give another --canary-namespace` });
+  }
+  if (!(SLO_POLICIES as readonly string[]).includes(c.slo.policy)) {
+    problems.push({ path: label('slo.policy'), message: `"${c.slo.policy}" is not a policy: write mesh (judge the new revision against the old) or absolute (judge the canary against the budget alone)` });
+  }
+  if (c.slo.falseAbortRate > 0.1) {
+    problems.push({ path: label('slo.falseAbortRate'), message: `${100 * c.slo.falseAbortRate}% would abort more than one healthy run in ten by chance: write at most 10, for example 1` });
   }
   if (c.route.namespace === c.app.stableNamespace) {
     problems.push({ path: label('route'), message: `the route lives in the stable namespace ${c.app.stableNamespace}, which promote removes: keep the route in a namespace that outlives revisions (for example istio-ingress)` });

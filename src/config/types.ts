@@ -1,5 +1,6 @@
 import type { Revision } from '../domain/revision.js';
 import type { MetricsConfig } from './metrics.js';
+import type { SloPolicy } from '../slo/spec.js';
 
 export type OutputFormat = 'table' | 'json' | 'yaml';
 
@@ -73,6 +74,9 @@ export interface RunConfig {
     readonly minSamples: number;
     readonly windowMs: number;
     readonly p99Ratio: number;
+    readonly policy: SloPolicy;
+    /** The mesh policy's run-wide false-abort rate α, as a fraction. */
+    readonly falseAbortRate: number;
   };
   /** The load profile file; undefined: the shipped loadtests/default.yaml. */
   readonly load: { readonly profile: string | undefined };

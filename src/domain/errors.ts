@@ -8,6 +8,7 @@ export const ExitCode = {
   badInput: 2,
   aborted: 3,
   locked: 4,
+  held: 5,
   interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -79,6 +80,15 @@ export class ManualStepError extends CanaryError {
 /** The SLO was breached; traffic is back on the stable revision. */
 export class AbortedError extends CanaryError {
   readonly exitCode = ExitCode.aborted;
+}
+
+/**
+ * The mesh policy held a step: both revisions break the SLO alike (the application fails,
+ * not the upgrade). Nothing was reverted: traffic stays split at the step's weight, the run
+ * stays running, and the user decides: `canary step` goes on, `canary abort` reverts.
+ */
+export class HeldError extends CanaryError {
+  readonly exitCode = ExitCode.held;
 }
 
 /** Another run holds the lock. */

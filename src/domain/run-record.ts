@@ -1,3 +1,4 @@
+import type { Evidence } from './evidence.js';
 import type { Outcome, Phase } from './phase.js';
 import type { Verdict } from './verdict.js';
 import type { WeightPair } from './weights.js';
@@ -81,6 +82,11 @@ export interface RunRecord {
    * pending-upgrade at the next revision, which a resumed promote then knows to be its own.
    */
   baseUpgrade?: { readonly release: string; readonly namespace: string; readonly revision: number } | undefined;
+  /**
+   * The mesh policy's evidence over every step so far (slo/evidence.ts): its tests are
+   * anytime-valid over the whole run only if a resumed run goes on from here, not from zero.
+   */
+  evidence?: Evidence | undefined;
 }
 
 /** The most recent events are kept; older ones are dropped so the ConfigMap stays small. */
@@ -117,7 +123,8 @@ export function currentWeights(record: RunRecord): WeightPair {
  */
 export function judgedWeight(record: RunRecord): number {
   const last = record.steps.at(-1);
-  if (record.weight === 0 || !last || last.weight !== record.weight || last.verdict?.kind === 'pass') return record.weight;
+  // A held step was judged too: the user who goes on (`canary step`) has accepted it.
+  if (record.weight === 0 || !last || last.weight !== record.weight || last.verdict?.kind === 'pass' || last.verdict?.kind === 'held') return record.weight;
   const below = record.schedule.filter((w) => w < record.weight);
   return below.at(-1) ?? 0;
 }

@@ -1,8 +1,11 @@
 /**
  * A judge's decision on some evidence. `inconclusive` (too little data, or no canary
- * traffic) is never a pass; `error` means the judge could not look at all.
+ * traffic) is never a pass; `error` means the judge could not look at all. `held` is the
+ * mesh policy's inconclusive about the mesh: both revisions break the SLO alike (the
+ * application fails, not the upgrade), so the run pauses at its weight for the user to
+ * decide, neither promoted nor reverted.
  */
-export type VerdictKind = 'pass' | 'fail' | 'inconclusive' | 'error';
+export type VerdictKind = 'pass' | 'fail' | 'inconclusive' | 'error' | 'held';
 
 export interface Verdict {
   readonly kind: VerdictKind;

@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import { REVISION_HEADER } from '../gateway-api/rules.js';
+import type { TickCounts } from '../slo/evidence.js';
 import type { WindowStats } from '../slo/window.js';
 import type { LoadProfile, WeightedPath } from './profile.js';
 import { headerValue, WindowRecorder } from './recorder.js';
@@ -18,6 +19,11 @@ export interface LoadPlan {
   readonly capMs: number;
   /** Asked after every window with every window so far; `last` when the cap is reached. */
   readonly onWindow: (windows: readonly WindowStats[], last: boolean) => WindowAction;
+  /**
+   * Told every TICK_MS with every tick so far (counts only), between windows: a judge that
+   * decides as responses arrive (a gross failure) need not wait for the window to close.
+   */
+  readonly onTick?: ((ticks: readonly TickCounts[]) => void) | undefined;
   readonly clock?: () => number;
 }
 
@@ -64,6 +70,9 @@ export function startLoad(plan: LoadPlan, signal: AbortSignal): LoadHandle {
   return { outcome, end: (action) => session?.end(action) };
 }
 
+/** How often the counts since the last tick are handed to `onTick`: a gross failure is seen within this, plus a few responses. */
+export const TICK_MS = 100;
+
 /** One run: autocannon, its connections, the window clock, and how it ends (once). */
 class LoadSession {
   private readonly clock: () => number;
@@ -72,6 +81,7 @@ class LoadSession {
   private readonly tracked: Tracked[] = [];
   private instance: autocannon.Instance | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private ticker: NodeJS.Timeout | undefined;
   private over = false;
   private draining = false;
   private readonly onAbort = (): void => this.finish(this.signal.reason instanceof Error ? this.signal.reason : new Error(String(this.signal.reason)));
@@ -96,6 +106,8 @@ class LoadSession {
       (error: unknown) => this.finish({ failure: error instanceof Error ? error.message : String(error) }),
     );
     this.timer = setTimeout(() => this.tick(1), this.plan.windowMs);
+    const onTick = this.plan.onTick;
+    if (onTick) this.ticker = setInterval(() => void (this.over || this.draining ? undefined : onTick(this.recorder.cutTick(this.clock()))), TICK_MS);
   }
 
   /** Closes window k and asks the judge; each cut is scheduled from the start, so a late timer does not drift the next. */
@@ -137,6 +149,7 @@ class LoadSession {
     if (this.over) return;
     this.over = true;
     clearTimeout(this.timer);
+    clearInterval(this.ticker);
     this.signal.removeEventListener('abort', this.onAbort);
     this.instance?.stop();
     const cutOff = this.inFlight();

@@ -1,6 +1,7 @@
 import type { WindowRecord } from '../domain/run-record.js';
 import type { MetricsSource, Sample, SourceSession, StepObservation } from '../metrics/ports.js';
 import { maxBakeMs, type SloSpec } from '../slo/spec.js';
+import type { TickCounts } from '../slo/evidence.js';
 import { windowFigures, type WindowStats } from '../slo/window.js';
 import { startLoad, type LoadHandle, type LoadOutcome, type LoadPlan } from './autocannon-load.js';
 import type { LoadProfile } from './profile.js';
@@ -26,16 +27,18 @@ export class LoadSource implements MetricsSource {
   open(step: StepObservation, signal: AbortSignal): SourceSession {
     const url = this.profile.target ?? step.url;
     if (!url) return new FailedSession('no URL to send load to: give --gateway-url, or a target in the load profile');
-    return new LoadObservation((onWindow) => this.start(this.plan(url, step, onWindow), signal), url);
+    return new LoadObservation((listen) => this.start(this.plan(url, step, listen), signal), url);
   }
 
-  private plan(url: string, step: StepObservation, onWindow: LoadPlan['onWindow']): LoadPlan {
+  private plan(url: string, step: StepObservation, { onWindow, onTick }: Listeners): LoadPlan {
     const capMs = maxBakeMs(this.slo, step.bakeMs) + 2 * this.slo.windowMs;
-    return { url, profile: this.profile, revisions: step.revisions, windowMs: this.slo.windowMs, p99Ms: this.slo.p99Ms, capMs, onWindow };
+    return { url, profile: this.profile, revisions: step.revisions, windowMs: this.slo.windowMs, p99Ms: this.slo.p99Ms, capMs, onWindow, onTick };
   }
 }
 
-/** One step's load: windows as they close, handed to whoever waits in `next`. */
+type Listeners = Pick<LoadPlan, 'onWindow' | 'onTick'>;
+
+/** One step's load: windows as they close (and ticks between them), handed to whoever waits in `next`. */
 class LoadObservation implements SourceSession {
   private readonly handle: LoadHandle;
   private latest: Sample | undefined;
@@ -43,18 +46,27 @@ class LoadObservation implements SourceSession {
   private waiting: { resolve: (s: Sample) => void; reject: (e: unknown) => void } | undefined;
   private error: unknown;
   private closing = false;
+  private windows: readonly WindowStats[] = [];
+  private ticks: readonly TickCounts[] = [];
 
   constructor(
-    start: (onWindow: LoadPlan['onWindow']) => LoadHandle,
+    start: (listen: Listeners) => LoadHandle,
     private readonly url: string,
   ) {
     // The judge decides after the window, asynchronously: the load goes on until `close`.
-    this.handle = start((windows, last) => {
-      this.offer({ kind: 'windows', windows: [...windows], ended: last });
-      return 'continue';
+    this.handle = start({
+      onWindow: (windows, last) => {
+        this.windows = [...windows];
+        this.offer({ kind: 'windows', windows: this.windows, ticks: this.ticks, ended: last });
+        return 'continue';
+      },
+      onTick: (ticks) => {
+        this.ticks = [...ticks];
+        this.offer({ kind: 'windows', windows: this.windows, ticks: this.ticks, ended: false });
+      },
     });
     this.handle.outcome.then(
-      (outcome) => this.offer({ kind: 'windows', windows: outcome.windows, ended: true, failure: this.failure(outcome) }),
+      (outcome) => this.offer({ kind: 'windows', windows: outcome.windows, ticks: this.ticks, ended: true, failure: this.failure(outcome) }),
       (error: unknown) => this.fail(error),
     );
   }

@@ -1,6 +1,7 @@
 import type { HeaderMatch } from '../config/types.js';
 import type { WindowRecord } from '../domain/run-record.js';
 import type { Verdict } from '../domain/verdict.js';
+import type { Evidence } from '../slo/evidence.js';
 import type { WeightPair } from '../domain/weights.js';
 
 export interface SmokeRequest {
@@ -28,11 +29,17 @@ export interface BakeRequest {
   readonly weights: WeightPair;
   readonly bakeMs: number;
   readonly revisions: { readonly stable: string; readonly canary: string };
+  /** The run's evidence so far (mesh policy; from the run record), undefined for a run's first step. */
+  readonly evidence?: Evidence | undefined;
+  /** An earlier step of the run was held and the user went on: the application's own failures are accepted. */
+  readonly heldAccepted?: boolean | undefined;
 }
 
 export interface BakeResult {
   readonly verdict: Verdict;
   readonly windows: readonly WindowRecord[];
+  /** The run's evidence after this step (mesh policy), for the run record. */
+  readonly evidence?: Evidence | undefined;
 }
 
 /** Drives load through the gateway for one weight step and judges it, window by window. */

@@ -1,3 +1,4 @@
+import type { TickCounts } from '../slo/evidence.js';
 import { record } from '../slo/histogram.js';
 import { emptyWindow, type RevisionStats, type WindowStats } from '../slo/window.js';
 
@@ -9,6 +10,9 @@ import { emptyWindow, type RevisionStats, type WindowStats } from '../slo/window
 export class WindowRecorder {
   private current: WindowStats;
   readonly closed: WindowStats[] = [];
+  /** The same outcomes in short slices of counts (no histogram), for judges that decide between windows. */
+  readonly ticks: TickCounts[] = [];
+  private tick = freshTick();
 
   constructor(
     private readonly stable: string,
@@ -23,23 +27,45 @@ export class WindowRecorder {
     const w = this.current;
     const failed = status < 200 || status >= 300;
     const r: RevisionStats | undefined = revision === this.canary ? w.canary : revision === this.stable ? w.stable : undefined;
+    const t = this.tick;
+    t.outcomes++;
     if (r === undefined) {
       w.unlabelled++;
       if (failed) w.unlabelledErrors++;
+      if (failed) t.unattributed++;
       return;
     }
+    const slow = latencyMs > this.p99Ms;
     r.requests++;
     if (failed) r.errors++;
-    if (latencyMs > this.p99Ms) r.slow++;
+    if (slow) r.slow++;
     record(r.latency, latencyMs);
+    const c = r === w.canary ? t.canary : t.stable;
+    c.requests++;
+    if (failed) c.errors++;
+    if (slow) c.slow++;
   }
 
   timeout(): void {
     this.current.timeouts++;
+    this.unattributed();
   }
 
   connectionError(): void {
     this.current.connectionErrors++;
+    this.unattributed();
+  }
+
+  private unattributed(): void {
+    this.tick.outcomes++;
+    this.tick.unattributed++;
+  }
+
+  /** Closes the current tick at `nowMs`; returns every tick so far. */
+  cutTick(nowMs: number): readonly TickCounts[] {
+    this.ticks.push({ ...this.tick, endMs: nowMs });
+    this.tick = freshTick();
+    return this.ticks;
   }
 
   /** Closes the current window at `nowMs` and opens the next; returns every closed window. */
@@ -55,6 +81,12 @@ export class WindowRecorder {
     this.current.endMs = nowMs;
     return this.current;
   }
+}
+
+type MutableTally = { requests: number; errors: number; slow: number };
+
+function freshTick(): { endMs: number; canary: MutableTally; stable: MutableTally; unattributed: number; outcomes: number } {
+  return { endMs: 0, canary: { requests: 0, errors: 0, slow: 0 }, stable: { requests: 0, errors: 0, slow: 0 }, unattributed: 0, outcomes: 0 };
 }
 
 /** The revision header's value in autocannon's raw header list [name, value, name, value, ...]. */

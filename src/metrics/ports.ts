@@ -2,6 +2,7 @@ import type { MetricsSourceName } from '../config/metrics.js';
 import type { WindowRecord } from '../domain/run-record.js';
 import type { WeightPair } from '../domain/weights.js';
 import type { Reading } from '../slo/readings.js';
+import type { TickCounts } from '../slo/evidence.js';
 import type { WindowStats } from '../slo/window.js';
 
 /**
@@ -27,6 +28,8 @@ export type Sample =
   | {
       readonly kind: 'windows';
       readonly windows: readonly WindowStats[];
+      /** The same load as 100 ms slices of counts, for the mesh judge's tests between windows (load source only). */
+      readonly ticks?: readonly TickCounts[] | undefined;
       /** No more windows will come (the load reached its cap, or failed). */
       readonly ended: boolean;
       /** Why the source could not observe (autocannon failed, no URL): the step is an error. */

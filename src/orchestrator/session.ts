@@ -1,6 +1,6 @@
 import type { RunConfig } from '../config/types.js';
 import { CanaryError, InfraError, InputError, InterruptedError } from '../domain/errors.js';
-import { AbortedError } from '../domain/errors.js';
+import { AbortedError, HeldError } from '../domain/errors.js';
 import type { Outcome } from '../domain/phase.js';
 import type { Plan } from '../plan/build.js';
 import type { HeldLock, StoredRun } from '../state/ports.js';
@@ -58,6 +58,8 @@ async function endBadly(ctx: RunContext, options: SessionOptions, lock: HeldLock
     });
   }
   const interrupted = options.signal.aborted;
+  // A held step is a pause, not a failure: traffic stays where the user will decide from.
+  if (error instanceof HeldError && !interrupted) return holdRun(ctx, error, revertSignal);
   if ((error instanceof AbortedError || interrupted) && (await promoteBegan(ctx, revertSignal))) {
     return stopPromoting(ctx, interrupted, error, revertSignal);
   }
@@ -92,6 +94,11 @@ async function promoteBegan(ctx: RunContext, signal: AbortSignal): Promise<boole
   } catch {
     return false;
   }
+}
+
+async function holdRun(ctx: RunContext, error: HeldError, signal: AbortSignal): Promise<CanaryError> {
+  await updateRecord(ctx, (r) => addEvent(ctx, r, `held at ${r.weight}%: waiting for \`canary step\` or \`canary abort\``), signal).catch(() => undefined);
+  return error;
 }
 
 /** Stops a promote half-way without reverting it: it is finished by `canary promote`. */

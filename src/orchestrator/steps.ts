@@ -1,4 +1,4 @@
-import { AbortedError } from '../domain/errors.js';
+import { AbortedError, HeldError } from '../domain/errors.js';
 import { judgedWeight, keptWindows } from '../domain/run-record.js';
 import { nextWeight, weightsFor } from '../domain/weights.js';
 import type { Reporter, RunContext } from './context.js';
@@ -34,7 +34,9 @@ async function runStep(ctx: RunContext, report: Reporter, weight: number): Promi
   });
   await tellRoute(ctx, weightEvent(ctx, weights, `step to ${weight}%, accepted at generation ${observed.generation}`));
   report.say(`route at ${weights.stable}/${weights.canary}, accepted at generation ${observed.generation}; baking`);
-  const result = await ctx.ports.judge.bake({ url: ctx.gatewayUrl as string, weights, bakeMs, revisions: ctx.plan.revisions }, ctx.signal);
+  const record = ctx.stored.record;
+  const heldAccepted = record.steps.slice(0, -1).some((s) => s.verdict?.kind === 'held');
+  const result = await ctx.ports.judge.bake({ url: ctx.gatewayUrl as string, weights, bakeMs, revisions: ctx.plan.revisions, evidence: record.evidence, heldAccepted }, ctx.signal);
   // A judge that returns normally after an interrupt must not let the run go on.
   ctx.signal.throwIfAborted();
   await updateRecord(ctx, (r) => {
@@ -43,10 +45,16 @@ async function runStep(ctx: RunContext, report: Reporter, weight: number): Promi
     step.endedAt = ctx.ports.clock().toISOString();
     step.verdict = result.verdict;
     step.windows = keptWindows(result.windows, r.schedule.length);
+    if (result.evidence) r.evidence = result.evidence;
     addEvent(ctx, r, `verdict at ${weight}%: ${result.verdict.kind}: ${result.verdict.reasons.join('; ')}`);
   });
   await tellRoute(ctx, verdictEvent(weight, result.verdict));
   report.say(`verdict at ${weight}%: ${result.verdict.kind}: ${result.verdict.reasons.join('; ')}`);
+  if (result.verdict.kind === 'held') {
+    throw new HeldError(`weight ${weight}%: held, traffic stays at ${weights.stable}/${weights.canary}: ${result.verdict.reasons.join('; ')}`, {
+      fix: `\`canary step\` goes on to the next weight (accepting the application's own failures), \`canary abort\` reverts; \`canary status\` shows both revisions' figures`,
+    });
+  }
   if (result.verdict.kind !== 'pass') {
     throw new AbortedError(`weight ${weight}%: the canary did not pass (${result.verdict.kind}): ${result.verdict.reasons.join('; ')}`);
   }

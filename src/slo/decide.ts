@@ -42,6 +42,12 @@ export function decide(state: BakeState): Decision {
   const findings: Finding[] = [...burnFindings(windows, spec), ...comparisonFindings(windows, spec)];
   if (findings.length > 0) return done('fail', findings.map((f) => f.reason), Object.assign(summary, ...findings.map((f) => f.figures)));
 
+  return afterRules(state, summary, absolutePass(spec));
+}
+
+/** What a judge does once its rules have not fired: verify the split, then count the bake. */
+export function afterRules(state: BakeState, summary: Record<string, number>, covered: Covered): Decision {
+  const { spec, windows } = state;
   const split = checkSplit(windows, state.canaryPercent, spec);
   if (split.kind === 'unlabelled') return done('error', [split.reason], { ...summary, ...split.figures });
   if (split.kind === 'pending') {
@@ -49,10 +55,18 @@ export function decide(state: BakeState): Decision {
     if (split.mismatch) return done('error', [split.mismatch.reason], { ...summary, ...split.mismatch.figures });
     return done('inconclusive', [`split: too few responses in ${windows.length} window(s) to check that the gateway applies ${state.canaryPercent}% (${summary['canaryRequests']} canary and ${summary['stableRequests']} stable responses)`], summary);
   }
-  return judgeCounted(state, windows.slice(split.from), { ...summary, ...split.figures, settleWindows: split.from });
+  return judgeCounted(state, windows.slice(split.from), { ...summary, ...split.figures, settleWindows: split.from }, covered);
 }
 
-function judgeCounted(state: BakeState, counted: readonly WindowStats[], figures: Record<string, number>): Decision {
+/** The verdict once the conclusive windows cover the bake (a pass, unless the judge says otherwise). */
+export type Covered = (all: Record<string, number>, conclusive: number, conclusiveMs: number) => Decision;
+
+function absolutePass(spec: SloSpec): Covered {
+  return (all, conclusive, conclusiveMs) =>
+    done('pass', [`${conclusive} conclusive window(s) covering ${(conclusiveMs / 1000).toFixed(1)} s: canary ${all['canaryErrors']}/${all['canaryRequests']} failed (burn ${all['burn']}× a ${(100 * errorBudget(spec)).toFixed(2)}% budget), p99 ${all['canaryP99Ms']} ms (bound ${spec.p99Ms} ms, ${(all['stableP99Ms'] ?? -1) >= 0 ? `stable ${all['stableP99Ms']} ms` : 'no stable traffic'}); no rule fired`], all);
+}
+
+function judgeCounted(state: BakeState, counted: readonly WindowStats[], figures: Record<string, number>, covered: Covered): Decision {
   const { spec } = state;
   const thin = counted.map((w) => isThin(w, spec));
   const conclusiveMs = counted.reduce((sum, w, i) => (thin[i] ? sum : sum + (w.endMs - w.startMs)), 0);
@@ -60,9 +74,7 @@ function judgeCounted(state: BakeState, counted: readonly WindowStats[], figures
   const thinWindows = thin.filter(Boolean).length;
   const all: Record<string, number> = { ...figures, countedWindows: counted.length, thinWindows, conclusiveMs };
   const minimum = `${spec.minSamples} canary responses per ${spec.windowMs} ms window`;
-  if (conclusiveMs >= state.bakeMs) {
-    return done('pass', [`${counted.length - thinWindows} conclusive window(s) covering ${(conclusiveMs / 1000).toFixed(1)} s: canary ${all['canaryErrors']}/${all['canaryRequests']} failed (burn ${all['burn']}× a ${(100 * errorBudget(spec)).toFixed(2)}% budget), p99 ${all['canaryP99Ms']} ms (bound ${spec.p99Ms} ms, ${(all['stableP99Ms'] ?? -1) >= 0 ? `stable ${all['stableP99Ms']} ms` : 'no stable traffic'}); no rule fired`], all);
-  }
+  if (conclusiveMs >= state.bakeMs) return covered(all, counted.length - thinWindows, conclusiveMs);
   const streak = thin.slice(-POLICY.thinStreak);
   if (streak.length === POLICY.thinStreak && streak.every(Boolean)) {
     return done('inconclusive', [`thin windows: the last ${POLICY.thinStreak} windows each had fewer than ${minimum}: the canary or the load stalled`], all);
@@ -80,7 +92,7 @@ export function isThin(w: WindowStats, spec: SloSpec): boolean {
 }
 
 /** The whole bake's numbers, carried by every verdict. */
-function summarize(state: BakeState): Record<string, number> {
+export function summarize(state: BakeState): Record<string, number> {
   const w = combine(state.windows);
   const budget = errorBudget(state.spec);
   const rate = (k: number, n: number): number => (n > 0 ? Number((k / n).toFixed(6)) : 0);
@@ -111,6 +123,6 @@ function summarize(state: BakeState): Record<string, number> {
   };
 }
 
-function done(kind: Verdict['kind'], reasons: readonly string[], figures: Record<string, number>): Decision {
+export function done(kind: Verdict['kind'], reasons: readonly string[], figures: Record<string, number>): Decision {
   return { done: true, verdict: verdict(kind, reasons, figures) };
 }

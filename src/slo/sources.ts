@@ -18,7 +18,8 @@ export interface SourceState {
   readonly verdict: Verdict | undefined;
 }
 
-const SEVERITY: Readonly<Record<VerdictKind, number>> = { pass: 0, inconclusive: 1, error: 2, fail: 3 };
+// A held step (both revisions fail alike) yields to any verdict that would revert.
+const SEVERITY: Readonly<Record<VerdictKind, number>> = { pass: 0, held: 1, inconclusive: 2, error: 3, fail: 4 };
 
 /** The step's verdict if the sources' states settle it, else undefined (keep going). */
 export function combinedDecision(states: readonly SourceState[]): Verdict | undefined {

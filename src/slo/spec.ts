@@ -14,9 +14,17 @@ export interface SloSpec {
   readonly windowMs: number;
   /** The canary's p99 may be at most this many times the stable's on the same windows. */
   readonly p99Ratio: number;
+  /** `mesh` (default): judge the new revision against the old (slo/mesh.ts); `absolute`: the canary against the budget (slo/decide.ts). */
+  readonly policy?: SloPolicy | undefined;
+  /** The mesh policy's false-abort rate over a whole run (α); default DEFAULT_FALSE_ABORT_RATE. */
+  readonly falseAbortRate?: number | undefined;
 }
 
-export const DEFAULT_SLO: SloSpec = { successRate: 0.995, p99Ms: 500, minSamples: 20, windowMs: 1000, p99Ratio: 1.5 };
+export const SLO_POLICIES = ['mesh', 'absolute'] as const;
+export type SloPolicy = (typeof SLO_POLICIES)[number];
+export const DEFAULT_FALSE_ABORT_RATE = 0.01;
+
+export const DEFAULT_SLO: SloSpec = { successRate: 0.995, p99Ms: 500, minSamples: 20, windowMs: 1000, p99Ratio: 1.5, policy: 'mesh', falseAbortRate: DEFAULT_FALSE_ABORT_RATE };
 
 export const POLICY = {
   /**

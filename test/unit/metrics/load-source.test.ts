@@ -39,9 +39,33 @@ describe('the step judge with the load source: load, windows and verdicts togeth
     const began = Date.now();
     const result = await loadJudge(SLO, PROFILE).bake(bakeAt(server.url, 10, 10_000), new AbortController().signal);
     expect(result.verdict.kind).toBe('fail');
-    expect(result.verdict.reasons[0]).toMatch(/^load: fast-burn/);
+    expect(result.verdict.reasons[0]).toMatch(/^load: canary-vs-stable-errors: the canary fails more than the stable beyond chance: canary \d/);
     // Faults begin 0.6 s in; the verdict comes by the end of the window after next.
     expect(Date.now() - began).toBeLessThan(600 + 3 * 250 + 500);
+  });
+
+  it('under the absolute policy, fails the same canary by its burn rule', async () => {
+    server = await startAttributionServer({
+      revisionOf: everyNth(10, REV.stable, REV.canary),
+      statusOf: (revision, ms, random) => (revision === REV.canary && ms > 600 && random() < 0.2 ? 503 : 200),
+    });
+    const absolute = { ...SLO, policy: 'absolute' as const };
+    const result = await loadJudge(absolute, PROFILE).bake(bakeAt(server.url, 10, 10_000), new AbortController().signal);
+    expect(result.verdict.kind).toBe('fail');
+    expect(result.verdict.reasons[0]).toMatch(/^load: fast-burn/);
+    expect(result.evidence).toBeUndefined();
+  });
+
+  it('fails a gross failure between windows, as the responses arrive, and returns the run evidence', async () => {
+    server = await startAttributionServer({ revisionOf: everyNth(10, REV.stable, REV.canary), statusOf: (revision, ms) => (revision === REV.canary && ms > 600 ? 503 : 200) });
+    const slo = { ...DEFAULT_SLO, windowMs: 2000 };
+    const result = await loadJudge(slo, PROFILE).bake(bakeAt(server.url, 10, 10_000), new AbortController().signal);
+    expect(result.verdict.kind).toBe('fail');
+    expect(result.verdict.reasons[0]).toMatch(/^load: canary-vs-stable-errors/);
+    // Faults begin 0.6 s in; the verdict came before the first 2 s window closed.
+    expect(result.windows).toHaveLength(0);
+    expect(result.evidence?.canary.errors).toBeGreaterThan(0);
+    expect(result.evidence?.ticks).toBeGreaterThan(5);
   });
 
   it('reports a gateway that ignores the weights as an error, with the observed split', async () => {
