@@ -98,6 +98,12 @@ export function routeAtCanaryWeight(weight: number, timeoutMs?: number): Promise
   }, timeoutMs);
 }
 
-export async function annotateCanaryZtunnel(annotations: Record<string, string>): Promise<void> {
-  await execa(inject('kubectl'), ['--kubeconfig', inject('kubeconfig'), 'annotate', '--overwrite', '-n', 'istio-system', 'daemonset', `ztunnel-${TO_REV}`, ...Object.entries(annotations).map(([k, v]) => `${k}=${v}`)]);
+export function annotateCanaryZtunnel(annotations: Record<string, string>): Promise<void> {
+  return annotateZtunnel(TO_REV, annotations);
+}
+
+/** Stages faults on a revision's ztunnel DaemonSet at run time; a value of `-` removes the annotation. */
+export async function annotateZtunnel(revision: string, annotations: Record<string, string>): Promise<void> {
+  const args = Object.entries(annotations).map(([k, v]) => (v === '-' ? `${k}-` : `${k}=${v}`));
+  await execa(inject('kubectl'), ['--kubeconfig', inject('kubeconfig'), 'annotate', '--overwrite', '-n', 'istio-system', 'daemonset', `ztunnel-${revision}`, ...args]);
 }
