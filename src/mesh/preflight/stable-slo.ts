@@ -85,6 +85,11 @@ export function recordedStableSlo(record: Pick<RunRecord, 'baseline' | 'revision
   return judged(b, record.revisions.stable, `when the run started (${b.measuredAt})`);
 }
 
+/** The probe itself could not run (its load profile unreadable, ...): the stable is not known, nothing more. */
+export function stableSloUnmeasured(why: string, fix: string | undefined): CheckResult {
+  return warn(ID, GROUP, `the stable revision could not be measured under load: ${why}`, fix ?? 'check the load profile (--load-profile) and that --gateway-url reaches the Gateway from here');
+}
+
 /** The probe did not run: say so, on its line, like any check. */
 export function stableSloSkipped(why: string): CheckResult {
   return pass(ID, GROUP, `the stable revision was not measured under load: ${why}`);
