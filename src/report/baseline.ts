@@ -45,6 +45,12 @@ export function baselineText(baseline: BaselineRecord, slo: BaselineObjective = 
   return `${baselineFigures(baseline, slo)}: ${standingText(baselineStanding(baseline, slo))}`;
 }
 
+/** What status and the reports print after `stable before the run: `; undefined when the record has no baseline. */
+export function stableBeforeRun(record: { readonly baseline?: BaselineRecord | undefined }): string | undefined {
+  const b = record.baseline;
+  return b ? `${baselineText(b)} (${Number((b.durationMs / 1000).toFixed(1))} s at ${b.measuredAt})` : undefined;
+}
+
 /**
  * A success rate in percent with as many decimals as the objective has (at least one),
  * rounded down: a rate is never shown at or above an objective it misses, nor 100% with errors.

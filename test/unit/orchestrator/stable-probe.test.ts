@@ -4,6 +4,7 @@ import { InputError } from '../../../src/domain/errors.js';
 import type { StableProbeRequest } from '../../../src/load/ports.js';
 import type { Reporter } from '../../../src/orchestrator/context.js';
 import { checkCluster, preflight } from '../../../src/orchestrator/preflight.js';
+import { statusTable } from '../../../src/report/status-table.js';
 import { fakePorts, stableWindows, type FakeBehaviour } from '../../support/fake-ports.js';
 import { stableCluster } from '../../support/scenario.js';
 import { runUpgrade, setup, storedRun, type Run } from './harness.js';
@@ -54,12 +55,13 @@ describe('preflight measures the stable under the load profile before anything c
     expect((await runUpgrade(stableCluster(), setup(), { stable: failingStable })).kind).toBe('promoted');
   });
 
-  it('keeps the figures in the run record when the run starts', async () => {
+  it('keeps the figures in the run record when the run starts, and status shows them', async () => {
     const cluster = stableCluster();
     const result = await runUpgrade(cluster, setup({ 'preflight.probe': '5s' }), { stable: failingStable });
     const { baseline } = storedRun(cluster).record;
     expect(baseline).toEqual({ requests: 2480, errors: 28, successRate: 2452 / 2480, p99Ms: expect.any(Number), durationMs: 5000, measuredAt: expect.any(String), objective: { successRate: 0.995, p99Ms: 500 } });
     expect(result.record.baseline).toEqual(baseline);
+    expect(statusTable(result.record)).toMatch(/\n {2}stable {4}before the run: 98\.8% of 2,480 requests \(objective 99\.5%\) with p99 12\.1 ms \(bound 500 ms\): out of budget \(5 s at .*\)\n/);
   });
 
   it('is off at preflight.probe 0: no load, and the line says it was skipped', async () => {
