@@ -8,7 +8,8 @@ import { queriesOf } from '../metrics/istio-queries.js';
 import { PrometheusSource } from '../metrics/prometheus-source.js';
 import { SourcesStepJudge } from '../metrics/step-judge.js';
 import type { Ports } from '../orchestrator/context.js';
-import type { StepJudge } from '../load/ports.js';
+import type { StableProbe, StepJudge } from '../load/ports.js';
+import { LoadStableProbe } from '../load/stable-probe.js';
 import { InfraError } from '../domain/errors.js';
 import type { Plan } from '../plan/build.js';
 import { GatewayApiRouter } from '../routing/router.js';
@@ -55,11 +56,21 @@ export function composePorts(config: RunConfig, plan: Plan, environment: Environ
     lock: kube.runLock(config.state.namespace, { force: options.forceUnlock, holderGone: (h) => h !== holder && holderGone(h), onTakeover }),
     smoke: new HttpSmokeTester(),
     judge: options.bakes ? stepJudge(config) : NO_BAKE,
+    probe: stableProbe(config),
     events: kube.routeEvents({ route: config.route, instance: holder, onError: environment.say }),
     clock: () => new Date(),
     actor,
     holder,
   };
+}
+
+/**
+ * Preflight's probe of the stable (`upgrade`, `doctor`). The load profile is read when the
+ * probe runs, not here: `doctor` then reports a bad profile on the stable-slo line instead of
+ * refusing to check anything (`upgrade` has refused it already, since it bakes).
+ */
+function stableProbe(config: RunConfig): StableProbe {
+  return { measure: async (request, signal) => new LoadStableProbe(config.slo, readLoadProfile(config.load.profile)).measure(request, signal) };
 }
 
 /** The configured metrics sources (`metrics.sources`), judged together (src/slo/sources.ts). */

@@ -71,6 +71,8 @@ function integer(spec: KeySpec, raw: unknown): Converted<number> {
 }
 
 function duration(spec: KeySpec, raw: unknown): Converted<number> {
+  // `probe: 0` in YAML is a number, `--stable-probe 0` a string: both plainly mean off.
+  if (spec.zeroTurnsOff && (raw === 0 || (typeof raw === 'string' && (raw.trim() === '0' || parseDuration(raw) === 0)))) return ok(0);
   if (typeof raw === 'number') return bad(`needs a unit: write ${raw}s or ${raw}m`);
   const ms = typeof raw === 'string' ? parseDuration(raw) : undefined;
   if (ms === undefined) return bad(`expects a duration such as 30s, 5m or 1h30m, got ${show(raw)}`);
@@ -79,7 +81,7 @@ function duration(spec: KeySpec, raw: unknown): Converted<number> {
 }
 
 function inRange(spec: KeySpec, n: number, shown: string): Converted<number> {
-  if (spec.min !== undefined && n < spec.min) return bad(`must be at least ${spec.kind === 'duration' ? `${spec.min}ms` : spec.min}, got ${shown}`);
+  if (spec.min !== undefined && n < spec.min) return bad(`must be at least ${spec.kind === 'duration' ? `${spec.min}ms` : spec.min}${spec.zeroTurnsOff ? ' (or 0 to turn it off)' : ''}, got ${shown}`);
   if (spec.max !== undefined && n > spec.max) return bad(`must be at most ${spec.max}, got ${shown}`);
   return ok(n);
 }

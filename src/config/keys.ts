@@ -28,6 +28,8 @@ export interface KeySpec {
   readonly max?: number;
   /** Shown in help; the real default is computed in resolve.ts (it may depend on others). */
   readonly defaultText?: string;
+  /** A duration that 0 (or 0s) turns off, instead of being refused as too short. */
+  readonly zeroTurnsOff?: boolean;
 }
 
 export const KEYS: readonly KeySpec[] = [
@@ -86,6 +88,7 @@ export const KEYS: readonly KeySpec[] = [
   { path: 'metrics.prometheus.queries.p99', flag: 'prometheus-query-p99', kind: 'string', help: 'PromQL: a revision\'s p99 latency in ms, same placeholders', defaultText: 'histogram_quantile(0.99, …istio_request_duration_milliseconds_bucket…)' },
   // ---- end of the metrics sources' keys ----
   // ---- Preflight (issue 6) ----
+  { path: 'preflight.probe', flag: 'stable-probe', kind: 'duration', zeroTurnsOff: true, min: 1000, help: 'how long preflight sends the load profile to the stable revision, before anything changes, to print its success rate and p99 against the SLO (a stable already out of budget is a warning); 0 turns the probe off', defaultText: '5s' },
   { path: 'maxMinorVersions', flag: 'max-minor-versions', kind: 'integer', min: 1, max: 20, help: 'most minor versions --to may be ahead of --from (istio-cni, never canaried, supports a control plane one minor ahead)', defaultText: '1' },
 ];
 

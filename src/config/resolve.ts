@@ -60,6 +60,7 @@ export function resolveConfig(input: ResolveInput): RunConfig {
     to: toRev,
     allowDowngrade,
     maxMinorVersions: value('maxMinorVersions', 1),
+    preflight: { probeMs: value('preflight.probe', 5000) },
     kube: { kubeconfig: value<string | undefined>('kubeconfig', input.env.kubeconfig), context: value<string | undefined>('context', undefined) },
     output: value<OutputFormat>('output', 'table'),
     dryRun: value('dryRun', false),

@@ -21,6 +21,10 @@ export interface RunConfig {
   readonly allowDowngrade: boolean;
   /** How many minor versions --to may be ahead of --from (preflight refuses more). */
   readonly maxMinorVersions: number;
+  readonly preflight: {
+    /** How long preflight measures the stable revision under the load profile; 0: not at all. */
+    readonly probeMs: number;
+  };
   readonly kube: { readonly kubeconfig: string | undefined; readonly context: string | undefined };
   readonly output: OutputFormat;
   readonly dryRun: boolean;

@@ -6,7 +6,7 @@ import type { WeightPair } from './weights.js';
 /**
  * The run as the cluster remembers it (a ConfigMap), so another process can resume,
  * step, inspect or abort it. Versioned: readers refuse a schema they do not know.
- * Fields added later are optional (`by`, `endedAt`, `actor.ciUrl`), so schema 1 records
+ * Fields added later are optional (`by`, `endedAt`, `actor.ciUrl`, `baseline`), so schema 1 records
  * written before them still read, and older readers ignore them: no bump was needed.
  * docs/run-record.md describes every field.
  */
@@ -49,6 +49,27 @@ export interface RunActor {
   readonly ciUrl?: string | undefined;
 }
 
+/**
+ * The stable revision as preflight measured it under the load profile, before the run changed
+ * anything (issue 15): what production served then, against the SLO of the run. Written once,
+ * when the run starts; a resumed run keeps it.
+ */
+export interface BaselineRecord {
+  /** Requests counted for the stable: its responses, timeouts and connection errors. */
+  readonly requests: number;
+  /** Of those, not 2xx, timed out or refused. */
+  readonly errors: number;
+  /** (requests - errors) / requests, a fraction. */
+  readonly successRate: number;
+  /** The p99 latency of its responses in ms (the histogram bucket's upper bound). */
+  readonly p99Ms: number;
+  /** How long the load ran. */
+  readonly durationMs: number;
+  readonly measuredAt: string;
+  /** The SLO it was measured against, so a report can say "out of budget" without the run's settings. */
+  readonly objective: { readonly successRate: number; readonly p99Ms: number };
+}
+
 export interface RunRecord {
   readonly schema: typeof RUN_RECORD_SCHEMA;
   readonly id: string;
@@ -87,6 +108,8 @@ export interface RunRecord {
    * anytime-valid over the whole run only if a resumed run goes on from here, not from zero.
    */
   evidence?: Evidence | undefined;
+  /** The stable measured in preflight (`preflight.probe`); absent when the probe was off, inconclusive, or the run predates it. */
+  baseline?: BaselineRecord | undefined;
 }
 
 /** The most recent events are kept; older ones are dropped so the ConfigMap stays small. */

@@ -25,6 +25,12 @@ export interface LoadPlan {
    */
   readonly onTick?: ((ticks: readonly TickCounts[]) => void) | undefined;
   readonly clock?: () => number;
+  /**
+   * The revision a response without the revision header is counted for. Preflight's probe of
+   * the stable (issue 15): before a run the route carries no header filter and all its
+   * backends are the stable's. Unset (the steps): such a response is unlabelled.
+   */
+  readonly unlabelledAs?: string | undefined;
 }
 
 export interface LoadOutcome {
@@ -99,7 +105,7 @@ class LoadSession {
 
   start(): void {
     this.signal.addEventListener('abort', this.onAbort, { once: true });
-    this.instance = autocannon(options(this.plan, (client) => this.tracked.push(attach(client, this.recorder))));
+    this.instance = autocannon(options(this.plan, (client) => this.tracked.push(attach(client, this.recorder, this.plan.unlabelledAs))));
     this.instance.then(
       // A drain ends autocannon by itself once every connection is done: that is the drain's end.
       () => this.finish(this.draining ? { tail: this.recorder.tail(this.clock()) } : { failure: 'the load generator stopped before the judge did' }),
@@ -160,13 +166,13 @@ class LoadSession {
 }
 
 /** Per-connection listeners: the header names the revision; the response (same connection, next event) records it. */
-function attach(client: autocannon.Client, recorder: WindowRecorder): Tracked {
+function attach(client: autocannon.Client, recorder: WindowRecorder, unlabelledAs: string | undefined): Tracked {
   const t: Tracked = { client, sent: 0, finished: 0, revision: undefined };
   client.on('request', () => void t.sent++);
   client.on('headers', (info) => void (t.revision = headerValue(info.headers, REVISION_HEADER)));
   client.on('response', (status, _bytes, durationMs) => {
     t.finished++;
-    recorder.response(status, t.revision, durationMs);
+    recorder.response(status, t.revision ?? unlabelledAs, durationMs);
     t.revision = undefined;
   });
   client.on('timeout', () => {

@@ -3,6 +3,7 @@ import type { WindowRecord } from '../domain/run-record.js';
 import type { Verdict } from '../domain/verdict.js';
 import type { Evidence } from '../slo/evidence.js';
 import type { WeightPair } from '../domain/weights.js';
+import type { StableMeasurement } from '../mesh/preflight/stable-slo.js';
 
 export interface SmokeRequest {
   readonly url: string;
@@ -45,4 +46,20 @@ export interface BakeResult {
 /** Drives load through the gateway for one weight step and judges it, window by window. */
 export interface StepJudge {
   bake(request: BakeRequest, signal: AbortSignal): Promise<BakeResult>;
+}
+
+export interface StableProbeRequest {
+  /** The Gateway's URL; a load profile with a target sends there instead, as the steps do. */
+  readonly url: string;
+  readonly revisions: { readonly stable: string; readonly canary: string };
+  readonly durationMs: number;
+}
+
+/**
+ * Preflight's look at the stable revision (issue 15): the load profile through the gateway
+ * for a few seconds before anything changes, cut into windows like a step's, every response
+ * without the revision header counted for the stable (the route sends it everything).
+ */
+export interface StableProbe {
+  measure(request: StableProbeRequest, signal: AbortSignal): Promise<StableMeasurement>;
 }

@@ -1,7 +1,7 @@
 /** A preflight check's result: what it found and, when not passing, exactly what to do. */
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 
-export type CheckGroup = 'access' | 'tools' | 'versions' | 'ambient' | 'sidecars' | 'pinning' | 'topology' | 'ownership';
+export type CheckGroup = 'access' | 'tools' | 'versions' | 'ambient' | 'sidecars' | 'pinning' | 'topology' | 'ownership' | 'baseline';
 
 export interface CheckResult {
   readonly id: string;
@@ -27,8 +27,12 @@ export function failures(results: readonly CheckResult[]): CheckResult[] {
   return results.filter((r) => r.status === 'fail');
 }
 
-/** The phases of a preflight, in the order a migration assistant walks them (and doctor prints them). */
-export const GROUPS: readonly CheckGroup[] = ['access', 'tools', 'versions', 'ambient', 'sidecars', 'pinning', 'topology', 'ownership'];
+/**
+ * The phases of a preflight, in the order a migration assistant walks them (and doctor prints
+ * them). `baseline` is last because it is: the stable is measured under load only once every
+ * read-only check passed (src/mesh/preflight/stable-slo.ts).
+ */
+export const GROUPS: readonly CheckGroup[] = ['access', 'tools', 'versions', 'ambient', 'sidecars', 'pinning', 'topology', 'ownership', 'baseline'];
 
 /** Results in phase order; within a phase, in the order they were made. */
 export function inPhaseOrder(results: readonly CheckResult[]): CheckResult[] {

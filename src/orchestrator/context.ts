@@ -3,7 +3,7 @@ import type { RunActor, RunRecord } from '../domain/run-record.js';
 import type { HelmRunner } from '../helm/ports.js';
 import type { ClusterFacts } from '../mesh/cluster-facts.js';
 import type { ClusterReader, EventRecorder, NodeOps, WorkloadOps } from '../kube/ports.js';
-import type { SmokeTester, StepJudge } from '../load/ports.js';
+import type { SmokeTester, StableProbe, StepJudge } from '../load/ports.js';
 import type { Plan } from '../plan/build.js';
 import type { TrafficRouter } from '../routing/ports.js';
 import type { RunLock, RunStore, StoredRun } from '../state/ports.js';
@@ -19,6 +19,8 @@ export interface Ports {
   readonly lock: RunLock;
   readonly smoke: SmokeTester;
   readonly judge: StepJudge;
+  /** Preflight's look at the stable under the load profile, before anything changes. */
+  readonly probe: StableProbe;
   /** Kubernetes Events on the HTTPRoute (weights, verdicts, abort, promote); best effort. */
   readonly events: EventRecorder;
   readonly clock: () => Date;

@@ -1,7 +1,7 @@
 import type { RunConfig } from '../config/types.js';
 import { InputError, LockedError } from '../domain/errors.js';
 import { formatInvocation, type HelmInvocation } from '../domain/helm-invocation.js';
-import type { RunRecord } from '../domain/run-record.js';
+import type { BaselineRecord, RunRecord } from '../domain/run-record.js';
 import { requiredAccess, type AccessFacts } from '../mesh/access.js';
 import { CHARTS } from '../mesh/charts.js';
 import { escalationRequirements, renderedRoles, rulesToReview, unique, type ChartRoleFacts } from '../mesh/chart-roles.js';
@@ -14,6 +14,7 @@ import { accessCheck, reachable, unreachable, unreadable } from '../mesh/preflig
 import { chartRolesCheck } from '../mesh/preflight/chart-roles.js';
 import { GATEWAY_API_KINDS } from '../mesh/preflight/ambient.js';
 import { chartsCheck, chartsRender, helmCheck, renderInvocation, showChartInvocation, valuesFileOf } from '../mesh/preflight/tools.js';
+import { recordedStableSlo, stableSloCheck, stableSloSkipped, stableSloUnmeasured } from '../mesh/preflight/stable-slo.js';
 import { LOCK_LEASE } from '../mesh/preflight/topology.js';
 import type { Plan } from '../plan/build.js';
 import type { Ports, Reporter } from './context.js';
@@ -23,6 +24,8 @@ export interface PreflightOutcome {
   readonly results: readonly CheckResult[];
   readonly canaryNodes: readonly string[];
   readonly gatewayUrl: string;
+  /** The stable as the probe measured it just now, for the run record; absent when not measured or not judged. */
+  readonly baseline: BaselineRecord | undefined;
 }
 
 /** What `canary doctor` shows: every check, and the facts when the cluster could be read at all. */
@@ -34,6 +37,8 @@ export interface CheckedCluster {
   readonly gatewayUrl: string;
   /** `helm version --short`, when helm ran. */
   readonly helm: string | undefined;
+  /** The stable measured under load (the `stable-slo` check), when it ran and could be judged. */
+  readonly baseline?: BaselineRecord | undefined;
 }
 
 export function inspectQuery(config: RunConfig): InspectQuery {
@@ -121,9 +126,10 @@ function effectiveConfig(config: RunConfig, resume: RunRecord | undefined): RunC
 /**
  * Reads the cluster and the tools, and evaluates every check. Access comes first: if the
  * cluster does not answer, that is the one result; if a read is refused, the access check
- * says which permissions are missing. Throws only when interrupted.
+ * says which permissions are missing. Once every check passed, the stable is measured under
+ * the load profile (`stable-slo`, the last result). Throws only when interrupted.
  */
-export async function checkCluster(config: RunConfig, plan: Plan, ports: Ports, signal: AbortSignal, resume?: RunRecord): Promise<CheckedCluster> {
+export async function checkCluster(config: RunConfig, plan: Plan, ports: Ports, signal: AbortSignal, resume?: RunRecord, say: (line: string) => void = () => undefined): Promise<CheckedCluster> {
   const none = { facts: undefined, mesh: undefined, canaryNodes: [], gatewayUrl: '', helm: undefined };
   const access = await attempt(signal, () => ports.reader.reviewAccess(requiredAccess(config), signal));
   if (!access.ok) return { ...none, results: [unreachable(access.error.message, access.error.fix)] };
@@ -135,7 +141,27 @@ export async function checkCluster(config: RunConfig, plan: Plan, ports: Ports, 
   const lockFree = (await ports.lock.blocker(ports.holder, signal)) === undefined;
   const input = { config: effectiveConfig(config, resume), facts, mesh, route: plan.route.context, access: access.value, chartRoles, tools, holder: ports.holder, now: ports.clock().getTime(), resumedAfter: resume?.phase, lockFree };
   const { results, nodes } = preflightChecks(input);
-  return { facts, mesh, results, canaryNodes: nodes.nodes, gatewayUrl: config.gatewayUrl ?? gatewayUrl(facts.gateway) ?? '', helm };
+  const url = config.gatewayUrl ?? gatewayUrl(facts.gateway) ?? '';
+  const checked = { facts, mesh, results, canaryNodes: nodes.nodes, gatewayUrl: url, helm };
+  // The load goes out only once every read-only check passed: there is nothing to measure against a refused run.
+  if (failures(results).length > 0) return checked;
+  const probed = await probeStable(config, plan, ports, signal, url, resume, say);
+  return { ...checked, results: [...results, probed.result], baseline: probed.baseline };
+}
+
+/**
+ * `stable-slo`: the stable under the load profile for `preflight.probe`, before anything
+ * changes. A resumed run is not measured again (its route may be split by now): it shows the
+ * figures recorded when it started.
+ */
+async function probeStable(config: RunConfig, plan: Plan, ports: Ports, signal: AbortSignal, url: string, resume: RunRecord | undefined, say: (line: string) => void): Promise<{ result: CheckResult; baseline?: BaselineRecord | undefined }> {
+  if (resume) return { result: recordedStableSlo(resume) };
+  const durationMs = config.preflight.probeMs;
+  if (durationMs === 0) return { result: stableSloSkipped('--stable-probe (preflight.probe) is 0') };
+  say(`read-only checks passed; measuring the stable revision ${plan.revisions.stable} under the load profile for ${durationMs / 1000} s, before anything changes`);
+  const measured = await attempt(signal, () => ports.probe.measure({ url, revisions: plan.revisions, durationMs }, signal));
+  if (!measured.ok) return { result: stableSloUnmeasured(measured.error.message, measured.error.fix) };
+  return stableSloCheck({ measurement: measured.value, slo: config.slo, stable: plan.revisions.stable, measuredAt: ports.clock().toISOString() });
 }
 
 async function readCluster(config: RunConfig, ports: Ports, signal: AbortSignal): Promise<{ facts: ClusterFacts; mesh: MeshFacts }> {
@@ -168,7 +194,7 @@ function unreadableResults(
  * the way is another run's lock, it is a LockedError (exit 4), as for a lock taken later.
  */
 export async function preflight(config: RunConfig, plan: Plan, ports: Ports, report: Reporter, signal: AbortSignal, resume?: RunRecord): Promise<PreflightOutcome> {
-  const checked = await checkCluster(config, plan, ports, signal, resume);
+  const checked = await checkCluster(config, plan, ports, signal, resume, (line) => report.say(line));
   if (checked.facts) report.say(`cluster answers (Kubernetes ${checked.facts.serverVersion}); helm ${checked.helm ?? 'not found'}`);
   for (const r of checked.results) report.say(`${ICON[r.status]} ${r.message}${r.status === 'warn' && r.fix ? ` (${r.fix})` : ''}`);
   const failed = failures(checked.results);
@@ -178,5 +204,5 @@ export async function preflight(config: RunConfig, plan: Plan, ports: Ports, rep
   }
   const problems = failed.map((r) => ({ path: `preflight/${r.id}`, message: `${r.message}; ${r.fix ?? ''}`.replace(/; $/, '') }));
   if (problems.length > 0 || !checked.facts) throw new InputError(problems, { fix: 'nothing was changed; fix the above and run again' });
-  return { facts: checked.facts, results: checked.results, canaryNodes: checked.canaryNodes, gatewayUrl: checked.gatewayUrl };
+  return { facts: checked.facts, results: checked.results, canaryNodes: checked.canaryNodes, gatewayUrl: checked.gatewayUrl, baseline: checked.baseline };
 }

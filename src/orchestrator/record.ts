@@ -1,12 +1,13 @@
 import type { RunConfig } from '../config/types.js';
 import { ConflictError } from '../domain/conflict.js';
 import { InfraError } from '../domain/errors.js';
-import { MAX_EVENTS, RUN_RECORD_SCHEMA, type RunRecord } from '../domain/run-record.js';
+import { MAX_EVENTS, RUN_RECORD_SCHEMA, type BaselineRecord, type RunRecord } from '../domain/run-record.js';
 import { formatVersion } from '../domain/revision.js';
 import type { Plan } from '../plan/build.js';
 import type { RunContext } from './context.js';
 
-export function newRecord(config: RunConfig, plan: Plan, now: Date, actor: RunRecord['actor'], holder?: string): RunRecord {
+/** A run's first record; `baseline` is the stable as preflight measured it, before anything changed. */
+export function newRecord(config: RunConfig, plan: Plan, now: Date, actor: RunRecord['actor'], holder?: string, baseline?: BaselineRecord): RunRecord {
   const at = now.toISOString();
   return {
     schema: RUN_RECORD_SCHEMA,
@@ -27,6 +28,7 @@ export function newRecord(config: RunConfig, plan: Plan, now: Date, actor: RunRe
     updatedAt: at,
     actor,
     reason: undefined,
+    ...(baseline ? { baseline } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import { isPhaseDone, type Phase } from '../domain/phase.js';
-import type { RunRecord } from '../domain/run-record.js';
+import type { BaselineRecord, RunRecord } from '../domain/run-record.js';
 import type { StoredRun } from '../state/ports.js';
 import { deployWorkloads } from './workloads.js';
 import { prepareCanaryNodes } from './canary-nodes.js';
@@ -51,7 +51,7 @@ export async function upgrade(options: SessionOptions): Promise<UpgradeResult> {
       promotedMeanwhile = true;
       return current;
     }
-    return startRecord(options, current, current?.record.outcome === 'running' ? current : undefined);
+    return startRecord(options, current, current?.record.outcome === 'running' ? current : undefined, pre.baseline);
   };
   const ctx = await withSession(options, load, async (ctx) => {
     if (promotedMeanwhile) return;
@@ -62,10 +62,11 @@ export async function upgrade(options: SessionOptions): Promise<UpgradeResult> {
   return { kind: promotedMeanwhile ? 'already-promoted' : paused ? 'paused' : 'promoted', record: ctx.stored.record };
 }
 
-async function startRecord(options: SessionOptions, existing: StoredRun | undefined, resuming: StoredRun | undefined): Promise<StoredRun> {
+/** A resumed run keeps its record (and the baseline of when it started); a new one starts with the stable just measured. */
+async function startRecord(options: SessionOptions, existing: StoredRun | undefined, resuming: StoredRun | undefined, baseline: BaselineRecord | undefined): Promise<StoredRun> {
   if (resuming) return resuming;
   const { ports, config, plan, signal } = options;
-  const fresh = newRecord(config, plan, ports.clock(), ports.actor, ports.holder);
+  const fresh = newRecord(config, plan, ports.clock(), ports.actor, ports.holder, baseline);
   // An ended run (aborted, reverted) is replaced: its report was already written.
   return existing ? ports.runs.save(existing, fresh, signal) : ports.runs.create(fresh, signal);
 }

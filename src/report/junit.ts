@@ -1,4 +1,5 @@
 import type { RunRecord, StepRecord } from '../domain/run-record.js';
+import { stableBeforeRun } from './baseline.js';
 import { escapeXml as x, seconds } from './xml.js';
 
 /**
@@ -48,6 +49,8 @@ function properties(record: RunRecord): [string, string][] {
     ['startedBy', record.actor.host + (record.actor.ciJob ? ` (${record.actor.ciJob})` : '')],
   ];
   if (record.actor.ciUrl) props.push(['ciUrl', record.actor.ciUrl]);
+  const stable = stableBeforeRun(record);
+  if (stable) props.push(['stableBeforeRun', stable]);
   if (record.reason) props.push(['reason', record.reason]);
   return props;
 }
@@ -62,7 +65,9 @@ function stepCase(record: RunRecord, weight: number): TestCase {
     if (record.outcome === 'running') return { name, time, kind: 'skipped', message: 'baking: no verdict yet' };
     return { name, time, kind: 'error', type: 'no-verdict', message: `no verdict: the run ended ${record.outcome} during this step${record.reason ? ` (${record.reason})` : ''}` };
   }
-  const detail = [...v.reasons, '', figuresText(v.figures), by(step)].join('\n').trim();
+  // A step is read against what the stable did before the run: the test tab shows it beside the verdict.
+  const stable = stableBeforeRun(record);
+  const detail = [...v.reasons, ...(stable ? [`stable before the run: ${stable}`] : []), '', figuresText(v.figures), by(step)].join('\n').trim();
   if (v.kind === 'pass') return { name, time, kind: 'passed', detail };
   return { name, time, kind: v.kind === 'error' ? 'error' : 'failure', type: v.kind, message: `${v.kind}: ${v.reasons.join('; ')}`, detail };
 }

@@ -47,6 +47,10 @@ describe(`Given the stable mesh on ${FROM} and objects ambient-canary did not cr
       expect(output).toMatch(re`Promoted: the mesh runs ${TO_REV}`);
     });
 
+    it(`Then its preflight measured the stable ${FROM_REV} under load before anything changed, with its success rate and p99 against the SLO`, () => {
+      expect(output).toMatch(re`the stable revision ${FROM_REV} answers \d+\.\d+% of [\d,]+ requests \(objective 99\.5%\) with p99 [\d.,]+ ms \(bound 500 ms\) in [\d.]+ s: `);
+    });
+
     it('Then every rule of the route has one backend, in the canary namespace', async () => {
       expect(backends(await route())).toEqual([[[`bookinfo-${TO_REV}`, 1]], [[`bookinfo-${TO_REV}`, 1]]]);
     });

@@ -5,7 +5,7 @@ import { DiscoveryV1Api, KubeConfig } from '@kubernetes/client-node';
 import { execa, type ResultPromise } from 'execa';
 import { inject } from 'vitest';
 import { FaultProxy, type FaultProxyOptions } from '../support/fault-proxy.js';
-import { DEMO_CONFIG, FROM, root, route, TO } from './support.js';
+import { DEMO_CONFIG, FROM, root, route, TO, withShortProbe } from './support.js';
 
 /** Helpers of the reliability-*.test.ts files (issue 9). */
 
@@ -22,7 +22,7 @@ type Running = ResultPromise<{ reject: false; all: true; detached: true; cwd: st
  */
 export function canaryProcess(args: readonly string[], kubeconfig?: string): Running {
   const extra = kubeconfig ? ['--kubeconfig', kubeconfig] : [];
-  return execa('node', [`${root}bin/canary.js`, ...args, '--config', DEMO_CONFIG, ...extra], { reject: false, all: true, detached: true, cwd: root, env: { CI: 'true' }, forceKillAfterDelay: false });
+  return execa('node', [`${root}bin/canary.js`, ...withShortProbe(args), '--config', DEMO_CONFIG, ...extra], { reject: false, all: true, detached: true, cwd: root, env: { CI: 'true' }, forceKillAfterDelay: false });
 }
 
 export function upgradeArgs(bake: string, ...extra: string[]): string[] {

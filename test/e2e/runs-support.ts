@@ -3,7 +3,7 @@ import { inject } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import type { RunRecord } from '../../src/domain/run-record.js';
 import type { ObservedRun } from '../../src/report/observed.js';
-import { backends, CANARY_NS, DEMO_CONFIG, FROM, FROM_REV, root, route, STABLE_NS, TO, TO_REV } from './support.js';
+import { backends, CANARY_NS, DEMO_CONFIG, FROM, FROM_REV, root, route, STABLE_NS, TO, TO_REV, withShortProbe } from './support.js';
 export { seeded } from '../support/seeded.js';
 
 /** Helpers of the runs-*.test.ts files: runs that outlive a process, driven as CI would. */
@@ -26,7 +26,7 @@ type Running = ResultPromise<{ reject: false; all: true; detached: true; cwd: st
  */
 export function start(args: readonly string[], options: { kubeconfig?: string; env?: Record<string, string> } = {}): Running {
   const extra = options.kubeconfig ? ['--kubeconfig', options.kubeconfig] : [];
-  return execa('node', [`${root}bin/canary.js`, ...args, '--config', DEMO_CONFIG, ...extra], { reject: false, all: true, detached: true, cwd: root, env: { CI: 'true', ...options.env } });
+  return execa('node', [`${root}bin/canary.js`, ...withShortProbe(args), '--config', DEMO_CONFIG, ...extra], { reject: false, all: true, detached: true, cwd: root, env: { CI: 'true', ...options.env } });
 }
 
 export async function run(args: readonly string[], options: Parameters<typeof start>[1] = {}): Promise<Cli> {

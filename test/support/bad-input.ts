@@ -114,7 +114,7 @@ function setPath(doc: Record<string, unknown>, path: string, value: unknown): Re
   return doc;
 }
 
-const knownTopLevel = new Set(['kubeconfig', 'istio', 'app', 'route', 'gateway', 'smoke', 'steps', 'timeouts', 'state', 'slo', 'load', 'metrics', 'nodes', 'from', 'to', 'context', 'output', 'dryRun', 'keepCanary', 'yes', 'gatewayUrl', 'allowDowngrade', 'maxMinorVersions']);
+const knownTopLevel = new Set(['kubeconfig', 'istio', 'app', 'route', 'gateway', 'smoke', 'steps', 'timeouts', 'state', 'slo', 'load', 'metrics', 'nodes', 'from', 'to', 'context', 'output', 'dryRun', 'keepCanary', 'yes', 'gatewayUrl', 'allowDowngrade', 'maxMinorVersions', 'preflight']);
 const FILE = '@DIR@/canary.yaml';
 const asFile = (text: string, field: string): BadInput => bad('config-file', 'upgrade', [...VERSIONS, '--config', FILE], field, { 'canary.yaml': text });
 

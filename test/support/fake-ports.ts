@@ -1,5 +1,9 @@
 import type { RunRecord, WindowRecord } from '../../src/domain/run-record.js';
 import type { RouteEvent } from '../../src/kube/ports.js';
+import type { StableProbeRequest } from '../../src/load/ports.js';
+import type { StableMeasurement } from '../../src/mesh/preflight/stable-slo.js';
+import { record as recordLatency } from '../../src/slo/histogram.js';
+import { emptyWindow } from '../../src/slo/window.js';
 import { verdict, type Verdict } from '../../src/domain/verdict.js';
 import type { Ports } from '../../src/orchestrator/context.js';
 import type { Plan } from '../../src/plan/build.js';
@@ -23,6 +27,29 @@ export interface FakeBehaviour {
   lockLost?: AbortController;
   /** The windows each bake reports (default none). */
   bakeWindows?: (weight: number) => WindowRecord[];
+  /** What preflight's probe of the stable measures (default: a healthy stable, see healthyStable); a throw is the probe failing. */
+  stable?: (request: StableProbeRequest) => StableMeasurement;
+  /** Receives every probe of the stable, in order. */
+  probes?: StableProbeRequest[];
+}
+
+/** `requests` stable responses over `seconds` one-second windows, `errors` of them failed, each taking `latencyMs`. */
+export function stableWindows(url: string, seconds: number, requests: number, errors = 0, latencyMs = 12): StableMeasurement {
+  const t0 = Date.parse('2026-11-23T11:59:00Z');
+  const windows = Array.from({ length: seconds }, (_, i) => emptyWindow(t0 + i * 1000, t0 + (i + 1) * 1000));
+  for (let i = 0; i < requests; i++) {
+    const w = windows[i % seconds] as (typeof windows)[number];
+    w.stable.requests++;
+    if (i < errors) w.stable.errors++;
+    recordLatency(w.stable.latency, latencyMs);
+  }
+  return { windows, failure: undefined, url };
+}
+
+/** The probe's default: 500 healthy responses a second for the asked duration. */
+export function healthyStable(request: StableProbeRequest): StableMeasurement {
+  const seconds = Math.max(1, Math.round(request.durationMs / 1000));
+  return stableWindows(request.url, seconds, 500 * seconds);
 }
 
 /** Ports over a FakeCluster, with the real GatewayApiRouter on top of a fake RouteStore. */
@@ -140,6 +167,12 @@ export function fakePorts(cluster: FakeCluster, plan: Plan, behaviour: FakeBehav
         behaviour.duringBake?.(req.weights.canary);
         const v = behaviour.judge?.(req.weights.canary) ?? verdict('pass', [`${req.weights.canary}%: fine`], { requests: 100 });
         return { verdict: v, windows: behaviour.bakeWindows?.(req.weights.canary) ?? [] };
+      },
+    },
+    probe: {
+      measure: async (request) => {
+        behaviour.probes?.push(request);
+        return (behaviour.stable ?? healthyStable)(request);
       },
     },
     clock,

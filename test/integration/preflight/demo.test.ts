@@ -27,7 +27,7 @@ describe('canary doctor on the demo’s stable mesh', () => {
     try {
       const why = await demoIsStable();
       if (why) return ctx.skip(`the demo is not in its stable state: ${why}`);
-      const ran = await canary(['doctor', '--config', 'test/cluster/demo/canary.yaml', '--from', FROM, '--to', TO, '-o', 'json']);
+      const ran = await canary(['doctor', '--config', 'test/cluster/demo/canary.yaml', '--from', FROM, '--to', TO, '--stable-probe', '1s', '-o', 'json']);
       const report = JSON.parse(ran.stdout) as DoctorJson;
       expect(report.checks.filter((c) => c.status === 'fail'), ran.stdout).toEqual([]);
       expect(report.ok).toBe(true);

@@ -37,9 +37,13 @@ export function chartRef(chart: 'istiod' | 'ztunnel', version = FROM): string[] 
   return [chart, '--repo', inject('chartRepoUrl'), '--version', version];
 }
 
-/** `--chart-repo` and the demo's versions, as the product is pointed at the local chart repository. */
+/**
+ * `--chart-repo` and the demo's versions, as the product is pointed at the local chart repository.
+ * No stable probe: these tests are about the read-only checks on a mesh of their own, whose
+ * Gateway no test sends traffic through (the probe is tested in unit and e2e tests).
+ */
 export function productFlags(): string[] {
-  return ['--chart-repo', inject('chartRepoUrl'), '--from', FROM, '--to', TO];
+  return ['--chart-repo', inject('chartRepoUrl'), '--from', FROM, '--to', TO, '--stable-probe', '0'];
 }
 
 /**

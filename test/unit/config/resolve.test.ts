@@ -121,3 +121,27 @@ describe('resolveConfig: what a good input gives', () => {
     expect(() => resolve({}, {}, false)).not.toThrow();
   });
 });
+
+describe('resolveConfig: preflight.probe, the stable measured before anything changes', () => {
+  it.each([
+    ['the default', {}, {}, 5000],
+    ['a flag', {}, { 'preflight.probe': '1s' }, 1000],
+    ['the file', { 'preflight.probe': '2m' }, {}, 120_000],
+    ['0 as a flag turns it off', {}, { 'preflight.probe': '0' }, 0],
+    ['0s turns it off', {}, { 'preflight.probe': '0s' }, 0],
+    ['a YAML 0 turns it off', { 'preflight.probe': 0 }, {}, 0],
+  ])('%s', (_what, file, flags, probeMs) => {
+    expect(resolve({ ...VERSIONS, ...file }, flags).preflight.probeMs).toBe(probeMs);
+  });
+
+  it.each([
+    ['shorter than a window of paced load', { 'preflight.probe': '500ms' }, '--stable-probe', /at least 1000ms \(or 0 to turn it off\), got 500ms/],
+    ['a bare number other than 0', { 'preflight.probe': '5' }, '--stable-probe', /expects a duration/],
+  ])('refuses a probe %s', (_what, flags, path, message) => {
+    expect(problems(VERSIONS, flags)).toEqual([{ path, message: expect.stringMatching(message) }]);
+  });
+
+  it('refuses a bare number in the file, asking for its unit', () => {
+    expect(problems({ ...VERSIONS, 'preflight.probe': 5 })).toEqual([{ path: 'canary.yaml: preflight.probe', message: 'needs a unit: write 5s or 5m' }]);
+  });
+});

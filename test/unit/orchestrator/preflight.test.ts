@@ -187,7 +187,9 @@ describe('canary doctor report', () => {
     const report = doctorReport(await checkCluster(run.config, run.plan, fakePorts(stableCluster(), run.plan), never));
     expect(Object.keys(report)).toEqual(['schemaVersion', 'ok', 'kubernetes', 'helm', 'canaryNodes', 'gatewayUrl', 'groups', 'checks']);
     expect(report).toMatchObject({ schemaVersion: 1, ok: true, kubernetes: 'v1.36.3', helm: 'v3.21.4', canaryNodes: ['node-3'], gatewayUrl: 'http://127.0.10.1:18080' });
-    expect(report.groups.map((g) => g.group)).toEqual(['access', 'tools', 'versions', 'ambient', 'sidecars', 'pinning', 'topology', 'ownership']);
+    // The stable measured under load is the last phase, once every read-only check passed (issue 15).
+    expect(report.groups.map((g) => g.group)).toEqual(['access', 'tools', 'versions', 'ambient', 'sidecars', 'pinning', 'topology', 'ownership', 'baseline']);
+    expect(report.checks.at(-1)).toMatchObject({ id: 'stable-slo', group: 'baseline', status: 'pass' });
     for (const c of report.checks) expect(Object.keys(c)).toEqual(['id', 'group', 'status', 'message', 'fix']);
     expect(report.checks.every((c) => c.fix === null)).toBe(true);
   });
