@@ -120,7 +120,8 @@ export function meshFigures(state: { readonly evidence: Evidence }): Record<stri
 
 function test(e: Evidence, name: TestName): string {
   const s = standing(e, name);
-  return `${name} e-value ${s.e} (rejects at ${s.threshold})`;
+  const shown = s.e >= 1e6 ? s.e.toExponential(1) : String(s.e);
+  return `${name} e-value ${shown} (rejects at ${s.threshold})`;
 }
 
 function tally(t: Tally, what: 'errors' | 'slow'): string {
