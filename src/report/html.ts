@@ -123,7 +123,7 @@ const CSS = [
   '.summary th{background:#f5f5f5;width:140px}.steps ul{margin:0;padding-left:16px}',
   '.badge{font-size:13px;padding:2px 8px;border-radius:10px;color:#fff;background:#757575;vertical-align:middle}',
   '.badge.promoted{background:#2e7d32}.badge.running{background:#1565c0}.badge.aborted,.badge.reverted,.badge.interrupted,.badge.failed{background:#c62828}',
-  '.verdict.pass{color:#2e7d32;font-weight:bold}.verdict.fail,.verdict.error,.verdict.inconclusive{color:#c62828;font-weight:bold}',
+  '.verdict.pass{color:#2e7d32;font-weight:bold}.verdict.fail,.verdict.error,.verdict.inconclusive{color:#c62828;font-weight:bold}.verdict.held{color:#ef6c00;font-weight:bold}',
   'svg.chart{display:block;margin:10px 0;background:#fff}svg .plot{fill:#fafafa;stroke:#ccc}svg .grid{stroke:#e6e6e6}',
   'svg text{font:11px system-ui,sans-serif;fill:#444}svg .chart-title{font-size:13px;font-weight:bold;fill:#222}svg .empty{fill:#999;font-size:13px}',
   '.events{font-size:12px;padding-left:22px}.events time,.by{color:#777}footer{margin-top:24px;color:#888;font-size:12px}',
