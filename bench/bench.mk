@@ -1,7 +1,7 @@
 # `make bench`: the step judge's benchmarks (issue 4). They print figures; they are not
 # timed tests and never fail a build on a missed target. Included by the root Makefile.
 # Knobs: BENCH_TARGET=local (throughput without the cluster), BENCH_SECONDS, BENCH_ROUNDS,
-# BENCH_RUNS, BENCH_BAKE_S.
+# BENCH_RUNS, BENCH_BAKE_S, BENCH_FAULT_RATE (breach: share of canary requests failing, 0.6 = a gross failure).
 TSX := npx --no-install tsx
 
 .PHONY: bench-typecheck bench-throughput bench-false-aborts bench-breach

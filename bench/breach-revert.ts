@@ -22,6 +22,8 @@ import { clusterEnv, envNumber, median, ROOT } from './lib.js';
 
 const RUNS = envNumber('BENCH_RUNS', 10);
 const FAULT_AFTER_S = envNumber('BENCH_FAULT_AFTER_S', 20);
+/** Share of the canary's requests failed from the onset: 0.3 the breach, 0.6 a gross failure (the mesh judge's ≤ 0.5 s goal). */
+const FAULT_RATE = envNumber('BENCH_FAULT_RATE', 0.3);
 const DEMO = `${ROOT}test/cluster/demo`;
 const CANARY_NS = `bookinfo-${TO_REV}`;
 
@@ -61,7 +63,7 @@ function faultyValues(): string {
   mkdirSync(dir, { recursive: true });
   copyFileSync(`${revisions}/control-plane.yaml`, `${dir}/control-plane.yaml`);
   const dataPlane = (parse(readFileSync(`${revisions}/data-plane.yaml`, 'utf8')) ?? {}) as Record<string, unknown>;
-  const fault = { 'sim.ambient-canary.dev/error-rate': '0.3', 'sim.ambient-canary.dev/status-code': '503', 'sim.ambient-canary.dev/after-seconds': String(FAULT_AFTER_S) };
+  const fault = { 'sim.ambient-canary.dev/error-rate': String(FAULT_RATE), 'sim.ambient-canary.dev/status-code': '503', 'sim.ambient-canary.dev/after-seconds': String(FAULT_AFTER_S) };
   const annotations = { ...(dataPlane['annotations'] as Record<string, string> | undefined), ...fault };
   writeFileSync(`${dir}/data-plane.yaml`, stringify({ ...dataPlane, annotations }));
   return `${tmpdir()}/ambient-canary-breach`;
@@ -106,7 +108,7 @@ async function oneRun(run: number, log: WriteStream, values: string): Promise<nu
 const logPath = `${tmpdir()}/ambient-canary-breach-revert.log`;
 const log = createWriteStream(logPath);
 await new Promise((r) => log.once('open', r));
-console.log(`Breach -> revert: ${RUNS} upgrades ${FROM} -> ${TO} on the local cluster at 500 rps; faults (30% 503) start ${FAULT_AFTER_S} s after the canary ztunnel is created, inside the 10% step; CLI output in ${logPath}`);
+console.log(`Breach -> revert: ${RUNS} upgrades ${FROM} -> ${TO} on the local cluster at 500 rps; faults (${Math.round(100 * FAULT_RATE)}% 503) start ${FAULT_AFTER_S} s after the canary ztunnel is created, inside the 10% step; CLI output in ${logPath}`);
 const values = faultyValues();
 const delays: number[] = [];
 const unlock = await lockDemoState();
@@ -123,5 +125,7 @@ if (delays.length === 0) {
   console.log('RESULT breach->revert: no run reverted after the fault onset (see the log)');
 } else {
   const m = median(delays) / 1000;
-  console.log(`RESULT breach->revert: median ${m.toFixed(2)} s over ${delays.length} of ${RUNS} runs (min ${(Math.min(...delays) / 1000).toFixed(2)}, max ${(Math.max(...delays) / 1000).toFixed(2)}); target <= 2 s: ${m <= 2 ? 'met' : 'NOT met'}`);
+  // A gross failure is decided as responses arrive (the mesh judge's ticks), a breach by its evidence.
+  const target = FAULT_RATE >= 0.5 ? 0.5 : 2;
+  console.log(`RESULT breach->revert: ${Math.round(100 * FAULT_RATE)}% failing: median ${m.toFixed(2)} s over ${delays.length} of ${RUNS} runs (min ${(Math.min(...delays) / 1000).toFixed(2)}, max ${(Math.max(...delays) / 1000).toFixed(2)}); target <= ${target} s: ${m <= target ? 'met' : 'NOT met'}`);
 }

@@ -1,6 +1,7 @@
 import { AbortedError, HeldError } from '../domain/errors.js';
 import { judgedWeight, keptWindows } from '../domain/run-record.js';
 import { nextWeight, weightsFor } from '../domain/weights.js';
+import { baselineText } from '../report/baseline.js';
 import type { Reporter, RunContext } from './context.js';
 import { addEvent, updateRecord } from './record.js';
 import { tellRoute, verdictEvent, weightEvent } from './route-events.js';
@@ -49,7 +50,9 @@ async function runStep(ctx: RunContext, report: Reporter, weight: number): Promi
     addEvent(ctx, r, `verdict at ${weight}%: ${result.verdict.kind}: ${result.verdict.reasons.join('; ')}`);
   });
   await tellRoute(ctx, verdictEvent(weight, result.verdict));
-  report.say(`verdict at ${weight}%: ${result.verdict.kind}: ${result.verdict.reasons.join('; ')}`);
+  // Every verdict is read against what the stable did before the run, when preflight measured it.
+  const stable = ctx.stored.record.baseline ? `; stable before the run: ${baselineText(ctx.stored.record.baseline)}` : '';
+  report.say(`verdict at ${weight}%: ${result.verdict.kind}: ${result.verdict.reasons.join('; ')}${stable}`);
   if (result.verdict.kind === 'held') {
     throw new HeldError(`weight ${weight}%: held, traffic stays at ${weights.stable}/${weights.canary}: ${result.verdict.reasons.join('; ')}`, {
       fix: `\`canary step\` goes on to the next weight (accepting the application's own failures), \`canary abort\` reverts; \`canary status\` shows both revisions' figures`,

@@ -43,7 +43,8 @@ export function decideMesh(state: MeshState): Decision {
     // The stable's own burn test, not its point estimate: a stable near the budget is not "out" by chance.
     const both = !state.heldAccepted && over(step.canary, e.budget) && rejected(e, 'stable-burn');
     if (both) return done('held', [alike('errors', step.canary, step.stable, state)], all);
-    return done('pass', [`${conclusive} conclusive window(s) covering ${(conclusiveMs / 1000).toFixed(1)} s; ${sideBySide(state, step)}; no test rejected`], all);
+    const tests = (['errors-vs-stable', 'latency-vs-stable', 'canary-burn'] as const).map((t) => test(e, t)).join(', ');
+    return done('pass', [`${conclusive} conclusive window(s) covering ${(conclusiveMs / 1000).toFixed(1)} s; ${sideBySide(state, step)}; no test rejected: ${tests}`], all);
   });
 }
 

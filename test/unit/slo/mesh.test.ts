@@ -49,6 +49,11 @@ describe('the mesh judge: which rejected tests end a step, and how', () => {
     expect(d.done && d.verdict.figures['e.canary-burn.threshold']).toBe(500);
   });
 
+  it('passes with canary and stable side by side and each test where it stands', () => {
+    const d = decideMesh(state(evidence([])));
+    expect(d.done && d.verdict.reasons[0]).toMatch(/^\d+ conclusive window\(s\) covering \d+\.\d s; canary 0\.10% \(5\/5000\), p99 [\d.]+ ms vs stable 0\.10% \(45\/45000\), p99 [\d.]+ ms \(budget 0\.50%, bound 500 ms\); no test rejected: errors-vs-stable e-value 1 \(rejects at 500\), latency-vs-stable e-value 1 \(rejects at 500\), canary-burn e-value 1 \(rejects at 500\)$/);
+  });
+
   it('names both rates and the budget when held, and says what the user can do', () => {
     const d = decideMesh(state(evidence(['canary-burn', 'stable-burn'], { canary: tally(5000, 50), stable: tally(45000, 460) })));
     expect(d.done && d.verdict.reasons[0]).toMatch(/^both revisions break the SLO alike: the application fails 1\.00% on the canary \(50\/5000\) and 1\.02% on the stable \(460\/45000\); the budget is 0\.50%; the canary is not worse .*`canary step` goes on, `canary abort` reverts$/);
