@@ -1,18 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { seeded } from '../../support/seeded.js';
 import { COMPARE_RATIOS, advanceBurn, advanceCompare, burnAlternatives, burnLogLR, compareLogLR, eValue, freshBurn, freshCompare, logEValue, rejects } from '../../../src/slo/sequential.js';
-
-/** A seeded generator (mulberry32): the Monte Carlo checks below are deterministic. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const binomial = (n: number, p: number, random: () => number): number => {
   let k = 0;
@@ -87,7 +76,7 @@ describe('the mixture', () => {
 
   // Ville's inequality, checked by simulation: healthy runs looked at after every tick.
   it('keeps false alarms over 1,800 looks below α in A/A runs (seeded Monte Carlo: 400 runs at α = 5%)', () => {
-    const random = rng(15);
+    const random = seeded(15);
     const alpha = 0.05;
     let compareAlarms = 0;
     let burnAlarms = 0;
