@@ -99,7 +99,7 @@ describe('the mixture', () => {
     }
     expect(compareAlarms / 400).toBeLessThan(alpha);
     expect(burnAlarms / 400).toBeLessThan(alpha);
-  });
+  }, 60_000);
 
   it('detects a canary failing 5× the stable (0.5% vs 0.1%) within 60 s at 10% of 500 rps, at the expected counts', () => {
     let e = freshCompare();
