@@ -1,21 +1,41 @@
 import { countAbove, quantile, type Histogram } from './histogram.js';
 import type { EProcess, Evidence, Tally } from '../domain/evidence.js';
-import { advanceBurn, advanceCompare, freshBurn, freshCompare, logEValue, rejects } from './sequential.js';
+import { advanceBurn, advanceCompare, advanceWithin, freshBurn, freshCompare, freshWithin, logEValue, rejects } from './sequential.js';
 import { POLICY, errorBudget, type SloSpec } from './spec.js';
 import type { WindowStats } from './window.js';
 
 /**
  * The run's evidence for the mesh policy: one e-process per test, carried from step to step
  * (and across processes, in the run record), never reset. The run's false-abort rate α is
- * split evenly over the tests (Bonferroni), so the chance that a healthy run is aborted by any
- * of them, at any look of any step, is at most α, whatever the bakes' lengths.
+ * split over the abort tests (Bonferroni, ALPHA_SHARE), so the chance that a healthy run is
+ * aborted by any of them, at any look of any step, is at most α, whatever the bakes' lengths.
  */
 export const TESTS = ['errors-vs-stable', 'latency-vs-stable', 'canary-burn', 'canary-latency-burn', 'unattributed-burn'] as const;
 /**
- * The stable's own burn tests never abort anything: they only tell "both revisions break the
- * SLO alike" (a held step) from "the canary breaks it and the stable does not" (a fail).
+ * The stable's own tests never abort anything: they tell "both revisions break the SLO alike"
+ * (the stable burns too: a held step) from "the canary breaks it and the stable does not"
+ * (the stable is shown within the budget: a fail). Until one of them rejects, a canary that
+ * burns the budget is neither.
  */
-export const STABLE_TESTS = ['stable-burn', 'stable-latency-burn'] as const;
+export const STABLE_TESTS = ['stable-burn', 'stable-latency-burn', 'stable-within', 'stable-latency-within'] as const;
+
+/**
+ * Each abort test's share of α. The comparisons with the stable are the policy's point and
+ * have the least data (the canary's share of the traffic), so they take most of it; the
+ * burn tests need a breach the stable does not share, and the unattributed test catches what
+ * no revision can be blamed for. The stable's tests take the burn tests' level.
+ */
+export const ALPHA_SHARE: Readonly<Record<TestName, number>> = {
+  'errors-vs-stable': 0.35,
+  'latency-vs-stable': 0.35,
+  'canary-burn': 0.1,
+  'canary-latency-burn': 0.1,
+  'unattributed-burn': 0.1,
+  'stable-burn': 0.1,
+  'stable-latency-burn': 0.1,
+  'stable-within': 0.1,
+  'stable-latency-within': 0.1,
+};
 export type TestName = (typeof TESTS)[number] | (typeof STABLE_TESTS)[number];
 export type { Evidence, Tally };
 
@@ -47,6 +67,8 @@ export function freshEvidence(spec: SloSpec, alpha: number): Evidence {
       'unattributed-burn': freshBurn(budget),
       'stable-burn': freshBurn(budget),
       'stable-latency-burn': freshBurn(POLICY.latencyBudget),
+      'stable-within': freshWithin(budget),
+      'stable-latency-within': freshWithin(POLICY.latencyBudget),
     },
     canary: NONE,
     stable: NONE,
@@ -86,6 +108,8 @@ export function observeTick(e: Evidence, t: TickCounts): Evidence {
       'unattributed-burn': advanceBurn(proc(e, 'unattributed-burn'), t.unattributed, t.outcomes, e.budget),
       'stable-burn': advanceBurn(proc(e, 'stable-burn'), s.errors, s.requests, e.budget),
       'stable-latency-burn': advanceBurn(proc(e, 'stable-latency-burn'), s.slow, s.requests, POLICY.latencyBudget),
+      'stable-within': advanceWithin(proc(e, 'stable-within'), s.errors, s.requests, e.budget),
+      'stable-latency-within': advanceWithin(proc(e, 'stable-latency-within'), s.slow, s.requests, POLICY.latencyBudget),
     },
     canary: add(e.canary, c),
     stable: add(e.stable, s),
@@ -111,18 +135,18 @@ export function observeWindow(e: Evidence, w: WindowStats, threshold: number | u
   return { ...e, tests: { ...e.tests, 'latency-vs-stable': latency }, windows: e.windows + 1 };
 }
 
-/** Each test's level: its share of the run's α (the stable's tests take the same level, though they never abort). */
-export function testAlpha(e: Evidence): number {
-  return e.alpha / TESTS.length;
+/** A test's level: its share of the run's α. */
+export function testAlpha(e: Evidence, test: TestName): number {
+  return e.alpha * ALPHA_SHARE[test];
 }
 
 export function rejected(e: Evidence, test: TestName): boolean {
-  return rejects(proc(e, test), testAlpha(e));
+  return rejects(proc(e, test), testAlpha(e, test));
 }
 
 /** A test's e-value and the threshold it must reach, rounded for reasons and reports. */
 export function standing(e: Evidence, test: TestName): { readonly e: number; readonly threshold: number } {
-  return { e: round(Math.exp(logEValue(proc(e, test)))), threshold: round(1 / testAlpha(e)) };
+  return { e: round(Math.exp(logEValue(proc(e, test)))), threshold: round(1 / testAlpha(e, test)) };
 }
 
 const round = (x: number): number => (x >= 100 ? Math.round(x) : Number(x.toPrecision(3)));

@@ -12,10 +12,12 @@ import { combine } from './window.js';
  *           responses above the stable's p99 (each only when the difference also matters:
  *           a tenth of the budget, or a p99 beyond `p99Ratio` × the stable's);
  *  2. fail  when the canary burns the error budget (or the p99 bound's 1%) beyond chance
- *           while the stable does not, or failures no revision can be blamed for do;
+ *           while the stable is shown within it, or failures no revision can be blamed for do;
  *  3. held  when the canary burns it *and so does the stable*: the application fails on
- *           both revisions alike. Also when the bake is covered with the canary's rate over
- *           the budget and the stable's burn test rejected. The run pauses at its weight; the user decides. A run whose
+ *           both revisions alike. A canary that burns it while the stable is shown neither
+ *           within nor beyond it waits for that evidence, and is held if the bake ends first;
+ *           so is a bake that ends with the canary's rate over the budget and the stable's
+ *           burn test rejected. The run pauses at its weight; the user decides. A run whose
  *           user went on after a held step (`heldAccepted`) is not held again for it;
  *  4. then the split, thin windows and bake time exactly as the absolute judge (`decide`).
  * Every rule's reason names canary and stable side by side, with the test's e-value and the
@@ -40,6 +42,8 @@ export function decideMesh(state: MeshState): Decision {
   if (held.length > 0) return done('held', held, figures);
   if (state.windows.length === 0) return state.ended ? done('inconclusive', ['no load window completed: the load did not run'], figures) : { done: false };
   return afterRules(state, figures, (all, conclusive, conclusiveMs) => {
+    const undecided = state.heldAccepted ? [] : undecidedFindings(state);
+    if (undecided.length > 0) return done('held', undecided, all);
     // The stable's own burn test, not its point estimate: a stable near the budget is not "out" by chance.
     const both = !state.heldAccepted && over(step.canary, e.budget) && rejected(e, 'stable-burn');
     if (both) return done('held', [alike('errors', step.canary, step.stable, state)], all);
@@ -71,11 +75,11 @@ function compareFindings(state: MeshState, step: StepTallies): string[] {
 function burnFindings(state: MeshState): string[] {
   const { evidence: e } = state;
   const found: string[] = [];
-  if (rejected(e, 'canary-burn') && !rejected(e, 'stable-burn')) {
-    found.push(`canary-burn: the canary burns the ${pct(e.budget)} error budget and the stable does not: canary ${tally(e.canary, 'errors')} vs stable ${tally(e.stable, 'errors')} over the run; ${test(e, 'canary-burn')}`);
+  if (rejected(e, 'canary-burn') && rejected(e, 'stable-within') && !rejected(e, 'stable-burn')) {
+    found.push(`canary-burn: the canary burns the ${pct(e.budget)} error budget and the stable is within it: canary ${tally(e.canary, 'errors')} vs stable ${tally(e.stable, 'errors')} over the run; ${test(e, 'canary-burn')}, ${test(e, 'stable-within')}`);
   }
-  if (rejected(e, 'canary-latency-burn') && !rejected(e, 'stable-latency-burn')) {
-    found.push(`canary-latency-burn: more than 1% of canary responses are slower than the ${e.p99Ms} ms bound and the stable's are not: canary ${tally(e.canary, 'slow')} vs stable ${tally(e.stable, 'slow')} over the run; ${test(e, 'canary-latency-burn')}`);
+  if (rejected(e, 'canary-latency-burn') && rejected(e, 'stable-latency-within') && !rejected(e, 'stable-latency-burn')) {
+    found.push(`canary-latency-burn: more than 1% of canary responses are slower than the ${e.p99Ms} ms bound and the stable's are within it: canary ${tally(e.canary, 'slow')} vs stable ${tally(e.stable, 'slow')} over the run; ${test(e, 'canary-latency-burn')}, ${test(e, 'stable-latency-within')}`);
   }
   if (rejected(e, 'unattributed-burn')) {
     found.push(`unattributed: ${e.unattributed} of ${e.outcomes} requests over the run failed with no revision to blame (timeouts, connection errors, unlabelled errors), beyond the ${pct(e.budget)} budget; ${test(e, 'unattributed-burn')}`);
@@ -89,6 +93,20 @@ function heldFindings(state: MeshState): string[] {
   const found: string[] = [];
   if (rejected(e, 'canary-burn') && rejected(e, 'stable-burn')) found.push(alike('errors', e.canary, e.stable, state));
   if (rejected(e, 'canary-latency-burn') && rejected(e, 'stable-latency-burn')) found.push(alike('slow', e.canary, e.stable, state));
+  return found;
+}
+
+/** The canary burns the budget and the stable is shown neither within nor beyond it: what a bake that ends now says. */
+function undecidedFindings(state: MeshState): string[] {
+  const { evidence: e } = state;
+  const found: string[] = [];
+  const undecided = (burn: TestName, within: TestName, beyond: TestName): boolean => rejected(e, burn) && !rejected(e, within) && !rejected(e, beyond);
+  if (undecided('canary-burn', 'stable-within', 'stable-burn')) {
+    found.push(`the canary burns the ${pct(e.budget)} error budget (${tally(e.canary, 'errors')} over the run; ${test(e, 'canary-burn')}), and the stable's ${tally(e.stable, 'errors')} cannot be told from the budget yet (${test(e, 'stable-within')}, ${test(e, 'stable-burn')}); the canary is not worse than the stable (${test(e, 'errors-vs-stable')}): \`canary step\` goes on, \`canary abort\` reverts`);
+  }
+  if (undecided('canary-latency-burn', 'stable-latency-within', 'stable-latency-burn')) {
+    found.push(`more than 1% of canary responses are slower than the ${e.p99Ms} ms bound (${tally(e.canary, 'slow')}; ${test(e, 'canary-latency-burn')}), and the stable's ${tally(e.stable, 'slow')} cannot be told from that yet; the canary is not slower than the stable (${test(e, 'latency-vs-stable')}): \`canary step\` goes on, \`canary abort\` reverts`);
+  }
   return found;
 }
 

@@ -23,9 +23,14 @@ import type { EProcess } from '../domain/evidence.js';
  *  - **burn** (one revision's rate against a fixed budget b). A tick of k events in n
  *    requests has LR_p = (p/b)^k ((1−p)/(1−b))^(n−k) for an alternative rate p > b; its
  *    expectation is at most 1 whenever the true rate is at most b.
+ *  - **within** (the mirror image: is a revision's rate below b?): the same LR_p for
+ *    alternatives p < b, whose expectation is at most 1 whenever the true rate is at least b.
  * The mixtures are uniform over a fixed grid of alternatives, from barely worse (power over
  * long bakes) to nearly everything failing (a gross failure rejects within a few events).
  */
+
+/** Alternative rates below the budget, as multiples of it: the test that a revision is *within* the budget. */
+export const WITHIN_MULTIPLES = [0.5, 0.2, 0.05] as const;
 
 /** The canary's rate as a multiple of the stable's, for the compare mixture. */
 export const COMPARE_RATIOS = [1.5, 2, 3, 5, 10, 30, 100] as const;
@@ -51,6 +56,14 @@ export function freshBurn(budget: number): EProcess {
   return { logs: burnAlternatives(budget).map(() => 0) };
 }
 
+export function withinAlternatives(budget: number): number[] {
+  return WITHIN_MULTIPLES.map((m) => m * budget);
+}
+
+export function freshWithin(budget: number): EProcess {
+  return { logs: withinAlternatives(budget).map(() => 0) };
+}
+
 /** One tick of the compare test: kC of the canary's nC and kS of the stable's nS requests were events. */
 export function advanceCompare(e: EProcess, kC: number, nC: number, kS: number, nS: number): EProcess {
   if (kC + kS === 0 || nC === 0 || nS === 0) return e;
@@ -64,8 +77,16 @@ export function compareLogLR(theta: number, kC: number, kS: number, q: number): 
 
 /** One tick of the burn test against `budget`: k events in n requests. */
 export function advanceBurn(e: EProcess, k: number, n: number, budget: number): EProcess {
+  return advanceRate(e, k, n, budget, burnAlternatives(budget));
+}
+
+/** One tick of the within test against `budget`: k events in n requests. */
+export function advanceWithin(e: EProcess, k: number, n: number, budget: number): EProcess {
+  return advanceRate(e, k, n, budget, withinAlternatives(budget));
+}
+
+function advanceRate(e: EProcess, k: number, n: number, budget: number, alternatives: readonly number[]): EProcess {
   if (n === 0) return e;
-  const alternatives = burnAlternatives(budget);
   return { logs: e.logs.map((log, i) => log + burnLogLR(alternatives[i] as number, budget, k, n)) };
 }
 

@@ -31,10 +31,12 @@ describe('the mesh judge: which rejected tests end a step, and how', () => {
     ['nothing rejected: the bake is covered', [], {}, 'pass'],
     ['canary worse than stable on errors, by more than a tenth of the budget', ['errors-vs-stable'], { canary: tally(5000, 100) }, 'fail'],
     ['canary worse than stable on errors, but by less than a tenth of the budget', ['errors-vs-stable'], { canary: tally(5000, 6), stable: tally(45000, 45) }, 'pass'],
-    ['the canary burns the budget and the stable does not', ['canary-burn'], {}, 'fail'],
+    ['the canary burns the budget and the stable is shown within it', ['canary-burn', 'stable-within'], {}, 'fail'],
+    ['the canary burns the budget, the stable undecided: the bake ends held', ['canary-burn'], {}, 'held'],
     ['both burn the budget alike', ['canary-burn', 'stable-burn'], {}, 'held'],
     ['both burn it, and the canary is worse too', ['canary-burn', 'stable-burn', 'errors-vs-stable'], { canary: tally(5000, 400) }, 'fail'],
-    ['the canary is slower than the bound and the stable is not', ['canary-latency-burn'], {}, 'fail'],
+    ['the canary is slower than the bound and the stable is shown within it', ['canary-latency-burn', 'stable-latency-within'], {}, 'fail'],
+    ['the canary is slower than the bound, the stable undecided: the bake ends held', ['canary-latency-burn'], {}, 'held'],
     ['both are slower than the bound alike', ['canary-latency-burn', 'stable-latency-burn'], {}, 'held'],
     ['failures no revision can be blamed for', ['unattributed-burn'], {}, 'fail'],
     ['only the stable burns the budget (the canary is within it)', ['stable-burn'], {}, 'pass'],
@@ -44,14 +46,15 @@ describe('the mesh judge: which rejected tests end a step, and how', () => {
   });
 
   it('names canary and stable side by side, with the e-value and its threshold, in a fail', () => {
-    const d = decideMesh(state(evidence(['canary-burn'], { canary: tally(5000, 60), stable: tally(45000, 40) })));
-    expect(d.done && d.verdict.reasons[0]).toMatch(/^canary-burn: the canary burns the 0\.50% error budget and the stable does not: canary 1\.20% \(60\/5000\) vs stable 0\.09% \(40\/45000\) over the run; canary-burn e-value \d\.\de\+\d+ \(rejects at 500\)$/);
-    expect(d.done && d.verdict.figures['e.canary-burn.threshold']).toBe(500);
+    const d = decideMesh(state(evidence(['canary-burn', 'stable-within'], { canary: tally(5000, 60), stable: tally(45000, 40) })));
+    expect(d.done && d.verdict.reasons[0]).toMatch(/^canary-burn: the canary burns the 0\.50% error budget and the stable is within it: canary 1\.20% \(60\/5000\) vs stable 0\.09% \(40\/45000\) over the run; canary-burn e-value \d\.\de\+\d+ \(rejects at 1000\), stable-within e-value \d\.\de\+\d+ \(rejects at 1000\)$/);
+    expect(d.done && d.verdict.figures['e.canary-burn.threshold']).toBe(1000);
+    expect(d.done && d.verdict.figures['e.errors-vs-stable.threshold']).toBe(286);
   });
 
   it('passes with canary and stable side by side and each test where it stands', () => {
     const d = decideMesh(state(evidence([])));
-    expect(d.done && d.verdict.reasons[0]).toMatch(/^\d+ conclusive window\(s\) covering \d+\.\d s; canary 0\.10% \(5\/5000\), p99 [\d.]+ ms vs stable 0\.10% \(45\/45000\), p99 [\d.]+ ms \(budget 0\.50%, bound 500 ms\); no test rejected: errors-vs-stable e-value 1 \(rejects at 500\), latency-vs-stable e-value 1 \(rejects at 500\), canary-burn e-value 1 \(rejects at 500\)$/);
+    expect(d.done && d.verdict.reasons[0]).toMatch(/^\d+ conclusive window\(s\) covering \d+\.\d s; canary 0\.10% \(5\/5000\), p99 [\d.]+ ms vs stable 0\.10% \(45\/45000\), p99 [\d.]+ ms \(budget 0\.50%, bound 500 ms\); no test rejected: errors-vs-stable e-value 1 \(rejects at 286\), latency-vs-stable e-value 1 \(rejects at 286\), canary-burn e-value 1 \(rejects at 1000\)$/);
   });
 
   it('names both rates and the budget when held, and says what the user can do', () => {
@@ -68,6 +71,14 @@ describe('the mesh judge: which rejected tests end a step, and how', () => {
     const e = evidence(['stable-burn'], { canary: tally(5000, 50), stable: tally(45000, 460) });
     expect(kindOf(state(e))).toBe('held');
     expect(kindOf(state(e, undefined, { heldAccepted: true }))).toBe('pass');
+  });
+
+  it('waits while the canary burns the budget and the stable is shown neither within nor beyond it', () => {
+    expect(kindOf(state(evidence(['canary-burn']), repeat(3, healthy(10))))).toBe('continue');
+    expect(kindOf(state(evidence(['canary-burn', 'stable-within']), repeat(3, healthy(10))))).toBe('fail');
+    expect(kindOf(state(evidence(['canary-burn', 'stable-burn']), repeat(3, healthy(10))))).toBe('held');
+    const d = decideMesh(state(evidence(['canary-burn'])));
+    expect(d.done && d.verdict.reasons[0]).toMatch(/^the canary burns the 0\.50% error budget .*and the stable's 0\.10% \(45\/45000\) cannot be told from the budget yet/);
   });
 
   it('decides a rejected test before any window closed (a gross failure), and waits otherwise', () => {

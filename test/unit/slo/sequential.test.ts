@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { seeded } from '../../support/seeded.js';
-import { COMPARE_RATIOS, advanceBurn, advanceCompare, burnAlternatives, burnLogLR, compareLogLR, eValue, freshBurn, freshCompare, logEValue, rejects } from '../../../src/slo/sequential.js';
+import { COMPARE_RATIOS, advanceBurn, advanceCompare, advanceWithin, freshWithin, withinAlternatives, burnAlternatives, burnLogLR, compareLogLR, eValue, freshBurn, freshCompare, logEValue, rejects } from '../../../src/slo/sequential.js';
 
 const binomial = (n: number, p: number, random: () => number): number => {
   let k = 0;
@@ -58,6 +58,26 @@ describe('the burn likelihood ratio (one revision against the budget)', () => {
         }
       }),
     );
+  });
+
+  it('is mirrored by the within test: expectation at most 1 whenever the true rate is at least the budget', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0.0001, max: 0.2, noNaN: true }), fc.double({ min: 1, max: 4, noNaN: true }), (budget, times) => {
+        const p = Math.min(1, times * budget);
+        for (const alt of withinAlternatives(budget)) {
+          const expectation = p * Math.exp(burnLogLR(alt, budget, 1, 1)) + (1 - p) * Math.exp(burnLogLR(alt, budget, 0, 1));
+          expect(expectation).toBeLessThanOrEqual(1 + 1e-12);
+        }
+      }),
+    );
+    // A stable at a tenth of the budget is shown within it in a few seconds of its traffic.
+    let e = freshWithin(0.005);
+    let seconds = 0;
+    while (!rejects(e, 0.001) && seconds < 60) {
+      e = advanceWithin(e, 0.45, 450, 0.005);
+      seconds++;
+    }
+    expect(seconds).toBeLessThanOrEqual(10);
   });
 
   it('tests multiples of the budget, then gross rates above them, all below 1', () => {
