@@ -1,12 +1,13 @@
 # `make bench`: the step judge's benchmarks (issue 4). They print figures; they are not
 # timed tests and never fail a build on a missed target. Included by the root Makefile.
 # Knobs: BENCH_TARGET=local (throughput without the cluster), BENCH_SECONDS, BENCH_ROUNDS,
-# BENCH_RUNS, BENCH_BAKE_S, BENCH_FAULT_RATE (breach: share of canary requests failing, 0.6 = a gross failure).
+# BENCH_RUNS, BENCH_BAKE_S, BENCH_FAULT_RATE (breach: share of canary requests failing, 0.6 = a gross failure);
+# for the simulated judges, BENCH_SIM_RUNS, BENCH_SIM_DETECT_RUNS, BENCH_THREADS.
 TSX := npx --no-install tsx
 
-.PHONY: bench-typecheck bench-throughput bench-false-aborts bench-breach
+.PHONY: bench-typecheck bench-throughput bench-false-aborts bench-breach bench-judges
 
-bench: bench-throughput bench-false-aborts bench-breach ## benchmarks: load throughput vs wrk, false aborts, breach -> revert (prints figures)
+bench: bench-throughput bench-false-aborts bench-breach bench-judges ## benchmarks: load throughput vs wrk, false aborts, breach -> revert, both judges simulated (prints figures)
 
 bench-typecheck: $(NODE_MODULES)
 	@npx --no-install tsc -p bench/tsconfig.json --noEmit
@@ -19,3 +20,6 @@ bench-false-aborts: bench-typecheck ## 30 healthy bakes, 0.1% background errors 
 
 bench-breach: build bench-typecheck ## fault onset -> route back at 100% stable, 10 upgrades on the local cluster (target: median <= 2 s)
 	@$(TSX) bench/breach-revert.ts
+
+bench-judges: bench-typecheck ## both step judges on the same simulated runs, no cluster: false aborts (1,000 runs per case) and detection times (target: mesh <= 1% false aborts, 5x detected within a 60 s bake)
+	@$(TSX) bench/judges.ts

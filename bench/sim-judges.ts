@@ -1,0 +1,133 @@
+/**
+ * Both step judges driven over simulated streams (bench/sim-stream.ts) the way
+ * src/metrics/step-judge.ts drives them over a load source's samples: the absolute judge
+ * (`decide`) after every window, the mesh judge (`foldSample` + `decideMesh`) after every
+ * tick when a test has rejected and after every window, its evidence carried from step to
+ * step. Both judges of a run see the very same draws (they run in lockstep on one stream per
+ * step), so their figures differ by the judge alone.
+ *
+ * One simplification: at a window's end the tick and the window are one sample (the live
+ * load offers them ~simultaneously, from two timers, in either order).
+ */
+import { verdict, type Verdict } from '../src/domain/verdict.js';
+import { decide, type Decision } from '../src/slo/decide.js';
+import { anyRejected, continuedEvidence, type Evidence } from '../src/slo/evidence.js';
+import { decideMesh } from '../src/slo/mesh.js';
+import { beginStep, foldSample, type MeshProgress } from '../src/slo/mesh-step.js';
+import { DEFAULT_FALSE_ABORT_RATE, DEFAULT_SLO, maxBakeMs, type SloPolicy, type SloSpec } from '../src/slo/spec.js';
+import { StepStream, type StepLoad } from './sim-stream.js';
+
+export const POLICIES = ['absolute', 'mesh'] as const satisfies readonly SloPolicy[];
+
+export function specFor(policy: SloPolicy): SloSpec {
+  return { ...DEFAULT_SLO, policy };
+}
+
+interface SimSample {
+  readonly windows: StepStream['windows'];
+  readonly ticks: StepStream['ticks'];
+  readonly ended: boolean;
+}
+
+/** One judge of one step; `judge` mirrors SourcesStepJudge's `watch` + `judge` for the load source. */
+export class SimStepJudge {
+  private windowsJudged = 0;
+  private mesh: MeshProgress | undefined;
+
+  constructor(
+    readonly spec: SloSpec,
+    private readonly canaryPercent: number,
+    private readonly bakeMs: number,
+    evidence: Evidence | undefined,
+  ) {
+    if ((spec.policy ?? 'mesh') === 'mesh') this.mesh = beginStep(continuedEvidence(evidence, spec, spec.falseAbortRate ?? DEFAULT_FALSE_ABORT_RATE));
+  }
+
+  /** The run's evidence after this step (what the next step begins from). */
+  get evidence(): Evidence | undefined {
+    return this.mesh?.evidence;
+  }
+
+  judge(sample: SimSample): Verdict | undefined {
+    const d = this.decision(sample);
+    return d.done ? d.verdict : sample.ended ? verdict('error', ['the source stopped before its judge reached a verdict']) : undefined;
+  }
+
+  private decision(sample: SimSample): Decision {
+    const common = { spec: this.spec, canaryPercent: this.canaryPercent, bakeMs: this.bakeMs, ended: sample.ended };
+    const newWindow = sample.windows.length > this.windowsJudged || sample.ended;
+    this.windowsJudged = sample.windows.length;
+    if (!this.mesh) return newWindow ? decide({ ...common, windows: sample.windows }) : { done: false };
+    this.mesh = foldSample(this.mesh, sample.ticks, sample.windows);
+    if (!newWindow && !anyRejected(this.mesh.evidence)) return { done: false };
+    return decideMesh({ ...common, windows: sample.windows, evidence: this.mesh.evidence, begun: this.mesh.begun, heldAccepted: false });
+  }
+}
+
+/** A judge's verdict on a step and when it came, in ms from the step's start. */
+export interface StepOutcome {
+  readonly verdict: Verdict;
+  readonly atMs: number;
+}
+
+/**
+ * Grows `stream` a tick at a time, handing each judge every sample until it has a verdict
+ * (the load's cap, as src/load/load-source.ts sets it, ends the step otherwise).
+ */
+export function runStep(stream: StepStream, judges: readonly SimStepJudge[], bakeMs: number): StepOutcome[] {
+  const out: Array<StepOutcome | undefined> = judges.map(() => undefined);
+  const spec = judges[0]?.spec ?? DEFAULT_SLO;
+  const capMs = maxBakeMs(spec, bakeMs) + 2 * spec.windowMs;
+  while (out.some((o) => o === undefined)) {
+    const closed = stream.nextTick();
+    const sample = { windows: stream.windows, ticks: stream.ticks, ended: closed && stream.nowMs >= capMs };
+    judges.forEach((j, i) => {
+      if (out[i] !== undefined) return;
+      const v = j.judge(sample);
+      if (v) out[i] = { verdict: v, atMs: stream.nowMs };
+    });
+  }
+  return out as StepOutcome[];
+}
+
+/** How a simulated run ended for one judge: every step passed, or the first verdict that was not a pass. */
+export interface RunOutcome {
+  readonly kind: Verdict['kind'];
+  /** Index of the step that ended the run (the last step when every step passed). */
+  readonly step: number;
+  readonly atMs: number;
+  readonly reason: string;
+}
+
+/**
+ * One run of consecutive steps, both judges on the same draws: a judge whose step does not
+ * pass leaves the run there (an abort, or a held step that waits for the user); the other
+ * goes on alone.
+ */
+export function runRun(steps: readonly StepLoad[], bakeMs: number, random: () => number, policies: readonly SloPolicy[] = POLICIES): RunOutcome[] {
+  const outcomes: Array<RunOutcome | undefined> = policies.map(() => undefined);
+  const evidence: Array<Evidence | undefined> = policies.map(() => undefined);
+  steps.forEach((load, s) => {
+    const alive = policies.flatMap((p, i) => (outcomes[i] === undefined ? [i] : []));
+    if (alive.length === 0) return;
+    const judges = alive.map((i) => new SimStepJudge(specFor(policies[i] as SloPolicy), load.canaryPercent, bakeMs, evidence[i]));
+    const results = runStep(new StepStream(load, random), judges, bakeMs);
+    alive.forEach((i, k) => {
+      const r = results[k] as StepOutcome;
+      evidence[i] = (judges[k] as SimStepJudge).evidence;
+      if (r.verdict.kind !== 'pass' || s === steps.length - 1) outcomes[i] = { kind: r.verdict.kind, step: s, atMs: r.atMs, reason: r.verdict.reasons[0] ?? '' };
+    });
+  });
+  return outcomes as RunOutcome[];
+}
+
+/** A verdict's rule: the reason's text up to its first colon (`fast-burn`, `canary-burn`, `split`, ...). */
+export function ruleOf(reason: string): string {
+  const i = reason.indexOf(':');
+  return i > 0 && i < 40 ? reason.slice(0, i) : reason.slice(0, 40);
+}
+
+/** Verdicts that abort a run (revert); `held` pauses it and `pass` goes on. */
+export function isAbort(kind: Verdict['kind']): boolean {
+  return kind === 'fail' || kind === 'inconclusive' || kind === 'error';
+}
