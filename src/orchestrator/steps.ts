@@ -4,6 +4,7 @@ import { nextWeight, weightsFor } from '../domain/weights.js';
 import { baselineText } from '../report/baseline.js';
 import type { Reporter, RunContext } from './context.js';
 import { addEvent, updateRecord } from './record.js';
+import { restoreTraffic } from './revert.js';
 import { tellRoute, verdictEvent, weightEvent } from './route-events.js';
 import { stepTitle } from './titles.js';
 
@@ -40,6 +41,9 @@ async function runStep(ctx: RunContext, report: Reporter, weight: number): Promi
   const result = await ctx.ports.judge.bake({ url: ctx.gatewayUrl as string, weights, bakeMs, revisions: ctx.plan.revisions, evidence: record.evidence, heldAccepted }, ctx.signal);
   // A judge that returns normally after an interrupt must not let the run go on.
   ctx.signal.throwIfAborted();
+  // A verdict that reverts puts traffic back first, before it is recorded: the route is what
+  // users feel, and the revert that follows finds it done (the lock is still ours: not lost).
+  if (result.verdict.kind !== 'pass' && result.verdict.kind !== 'held') await restoreTraffic(ctx, report, new AbortController().signal);
   await updateRecord(ctx, (r) => {
     const step = r.steps[r.steps.length - 1];
     if (!step) return;

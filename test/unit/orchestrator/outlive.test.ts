@@ -179,13 +179,13 @@ describe('Kubernetes Events on the route', () => {
     expect(events[0]?.note).toMatch(/^step to 10%, accepted at generation \d+: 1-29-6 90% \/ 1-30-3 10%/);
   });
 
-  it('a failing verdict is a Warning, followed by the weight going back and the abort', async () => {
+  it('a failing verdict puts the weight back at once, then is a Warning, then the abort', async () => {
     const events: RouteEvent[] = [];
     const cluster = stableCluster();
     await expect(runUpgrade(cluster, setup(), { events, judge: (w) => (w === 50 ? verdict('fail', ['burn 30×']) : verdict('pass', ['ok'])) })).rejects.toThrow(/weight 50%/);
     expect(events.slice(-3).map((e) => `${e.reason}/${e.type}: ${e.note}`)).toEqual([
-      'CanaryVerdict/Warning: 50%: fail: burn 30×',
       expect.stringMatching(/^CanaryWeight\/Normal: traffic back on the stable revision: 1-29-6 100% \/ 1-30-3 0%/),
+      'CanaryVerdict/Warning: 50%: fail: burn 30×',
       expect.stringMatching(/^CanaryAborted\/Warning: run 1-29-6-to-1-30-3 aborted: weight 50%/),
     ]);
   });
