@@ -35,7 +35,7 @@ export interface LoadPlan {
 
 export interface LoadOutcome {
   readonly windows: readonly WindowStats[];
-  /** What arrived while draining after the last window (not judged; for exact accounting). */
+  /** What arrived while draining after the last window (not judged; for exact accounting), or, after `end('abort')`, the window it cut short. */
   readonly tail: WindowStats | undefined;
   /** Requests written whose outcome never came (cut off by an abort or the drain's grace). */
   readonly cutOff: number;
@@ -130,7 +130,8 @@ class LoadSession {
     if (this.over || this.draining) return;
     clearTimeout(this.timer);
     if (action === 'drain') this.drain();
-    else this.finish({});
+    // A judge that decided between windows (a gross failure) keeps what it decided on.
+    else this.finish({ tail: this.recorder.tail(this.clock()) });
   }
 
   /** No new requests (autocannon's per-client request limit), then wait for the in-flight ones. */

@@ -81,7 +81,9 @@ class LoadObservation implements SourceSession {
     this.closing = true;
     this.handle.end(how);
     const outcome = await this.handle.outcome.catch(() => undefined);
-    return (outcome?.windows ?? []).map(toRecord);
+    // An abort between windows keeps the partial window it cut short: the report plots the failure.
+    const tail = how === 'abort' && outcome?.tail && outcome.tail.canary.requests + outcome.tail.stable.requests > 0 ? [outcome.tail] : [];
+    return [...(outcome?.windows ?? []), ...tail].map(toRecord);
   }
 
   /** The load ended by itself before a verdict: its own failure, or that it stopped early. */

@@ -62,8 +62,11 @@ describe('the step judge with the load source: load, windows and verdicts togeth
     const result = await loadJudge(slo, PROFILE).bake(bakeAt(server.url, 10, 10_000), new AbortController().signal);
     expect(result.verdict.kind).toBe('fail');
     expect(result.verdict.reasons[0]).toMatch(/^load: canary-vs-stable-errors/);
-    // Faults begin 0.6 s in; the verdict came before the first 2 s window closed.
-    expect(result.windows).toHaveLength(0);
+    // Faults begin 0.6 s in; the verdict came before the first 2 s window closed, which is kept cut short.
+    expect(result.windows).toHaveLength(1);
+    const kept = result.windows[0];
+    expect(Date.parse(kept?.end ?? '') - Date.parse(kept?.start ?? '')).toBeLessThan(2000);
+    expect(kept?.figures['canary.errors']).toBeGreaterThan(0);
     expect(result.evidence?.canary.errors).toBeGreaterThan(0);
     expect(result.evidence?.ticks).toBeGreaterThan(5);
   });
