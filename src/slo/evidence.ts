@@ -79,7 +79,12 @@ export function freshEvidence(spec: SloSpec, alpha: number): Evidence {
   };
 }
 
-/** The evidence a run goes on with: its recorded one, unless the SLO or α it was gathered under changed. */
+/**
+ * The evidence a run goes on with: its recorded one, unless the SLO or α it was gathered under
+ * changed. It is recorded at the end of each step, so a process killed mid-step loses that
+ * step's ticks: the tests go on as if that data had never been seen, which keeps them valid
+ * (only a user who killed runs *because* the evidence rose could bias it).
+ */
 export function continuedEvidence(recorded: Evidence | undefined, spec: SloSpec, alpha: number): Evidence {
   const fresh = freshEvidence(spec, alpha);
   if (!recorded || recorded.alpha !== alpha || recorded.budget !== fresh.budget || recorded.p99Ms !== spec.p99Ms) return fresh;
