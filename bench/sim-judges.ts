@@ -1,20 +1,16 @@
 /**
- * Both step judges driven over simulated streams (bench/sim-stream.ts) the way
- * src/metrics/step-judge.ts drives them over a load source's samples: the absolute judge
- * (`decide`) after every window, the mesh judge (`foldSample` + `decideMesh`) after every
- * tick when a test has rejected and after every window, its evidence carried from step to
- * step. Both judges of a run see the very same draws (they run in lockstep on one stream per
+ * Both step judges driven over simulated streams (bench/sim-stream.ts) by the product's own
+ * driver (src/slo/load-judge.ts, as src/metrics/step-judge.ts uses it), the mesh judge's
+ * evidence carried from step to step. Both judges of a run see the very same draws (they run in lockstep on one stream per
  * step), so their figures differ by the judge alone.
  *
  * One simplification: at a window's end the tick and the window are one sample (the live
  * load offers them ~simultaneously, from two timers, in either order).
  */
 import { verdict, type Verdict } from '../src/domain/verdict.js';
-import { decide, type Decision } from '../src/slo/decide.js';
-import { anyRejected, continuedEvidence, type Evidence } from '../src/slo/evidence.js';
-import { decideMesh } from '../src/slo/mesh.js';
-import { beginStep, foldSample, type MeshProgress } from '../src/slo/mesh-step.js';
-import { DEFAULT_FALSE_ABORT_RATE, DEFAULT_SLO, maxBakeMs, type SloPolicy, type SloSpec } from '../src/slo/spec.js';
+import type { Evidence } from '../src/slo/evidence.js';
+import { LoadJudge, type LoadSample } from '../src/slo/load-judge.js';
+import { DEFAULT_SLO, maxBakeMs, type SloPolicy, type SloSpec } from '../src/slo/spec.js';
 import { StepStream, type StepLoad } from './sim-stream.js';
 
 export const POLICIES = ['absolute', 'mesh'] as const satisfies readonly SloPolicy[];
@@ -23,44 +19,27 @@ export function specFor(policy: SloPolicy): SloSpec {
   return { ...DEFAULT_SLO, policy };
 }
 
-interface SimSample {
-  readonly windows: StepStream['windows'];
-  readonly ticks: StepStream['ticks'];
-  readonly ended: boolean;
-}
-
-/** One judge of one step; `judge` mirrors SourcesStepJudge's `watch` + `judge` for the load source. */
+/** One judge of one step: the product's LoadJudge, and the error SourcesStepJudge gives a source that ended undecided. */
 export class SimStepJudge {
-  private windowsJudged = 0;
-  private mesh: MeshProgress | undefined;
+  private readonly load: LoadJudge;
 
   constructor(
     readonly spec: SloSpec,
-    private readonly canaryPercent: number,
-    private readonly bakeMs: number,
+    canaryPercent: number,
+    bakeMs: number,
     evidence: Evidence | undefined,
   ) {
-    if ((spec.policy ?? 'mesh') === 'mesh') this.mesh = beginStep(continuedEvidence(evidence, spec, spec.falseAbortRate ?? DEFAULT_FALSE_ABORT_RATE));
+    this.load = new LoadJudge(spec, { canaryPercent, bakeMs, heldAccepted: false }, evidence);
   }
 
   /** The run's evidence after this step (what the next step begins from). */
   get evidence(): Evidence | undefined {
-    return this.mesh?.evidence;
+    return this.load.evidence;
   }
 
-  judge(sample: SimSample): Verdict | undefined {
-    const d = this.decision(sample);
+  judge(sample: LoadSample): Verdict | undefined {
+    const d = this.load.judge(sample);
     return d.done ? d.verdict : sample.ended ? verdict('error', ['the source stopped before its judge reached a verdict']) : undefined;
-  }
-
-  private decision(sample: SimSample): Decision {
-    const common = { spec: this.spec, canaryPercent: this.canaryPercent, bakeMs: this.bakeMs, ended: sample.ended };
-    const newWindow = sample.windows.length > this.windowsJudged || sample.ended;
-    this.windowsJudged = sample.windows.length;
-    if (!this.mesh) return newWindow ? decide({ ...common, windows: sample.windows }) : { done: false };
-    this.mesh = foldSample(this.mesh, sample.ticks, sample.windows);
-    if (!newWindow && !anyRejected(this.mesh.evidence)) return { done: false };
-    return decideMesh({ ...common, windows: sample.windows, evidence: this.mesh.evidence, begun: this.mesh.begun, heldAccepted: false });
   }
 }
 

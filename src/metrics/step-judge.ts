@@ -1,25 +1,20 @@
 import type { WindowRecord } from '../domain/run-record.js';
 import { verdict, type Verdict } from '../domain/verdict.js';
 import type { BakeRequest, BakeResult, StepJudge } from '../load/ports.js';
-import { decide, type Decision } from '../slo/decide.js';
-import { anyRejected, continuedEvidence } from '../slo/evidence.js';
-import { decideMesh } from '../slo/mesh.js';
-import { beginStep, foldSample, type MeshProgress } from '../slo/mesh-step.js';
+import type { Decision } from '../slo/decide.js';
+import { LoadJudge } from '../slo/load-judge.js';
 import { decideReadings } from '../slo/readings.js';
 import { combinedDecision } from '../slo/sources.js';
-import { DEFAULT_FALSE_ABORT_RATE, type SloSpec } from '../slo/spec.js';
+import type { SloSpec } from '../slo/spec.js';
 import type { MetricsSource, Sample, SourceSession } from './ports.js';
 
 interface Watched {
   readonly name: string;
   readonly session: SourceSession;
   latest: Verdict | undefined;
-  /** The mesh policy's progress on this source's ticks and windows (load sources only). */
-  mesh: MeshProgress | undefined;
-  windowsJudged: number;
+  /** The judge of this source's load samples (the Prometheus source has readings instead). */
+  readonly load: LoadJudge;
 }
-
-const CONTINUE: Decision = { done: false };
 
 /**
  * The judge of a weight step: every configured source observes it at once, each sample is
@@ -34,12 +29,10 @@ export class SourcesStepJudge implements StepJudge {
   ) {}
 
   async bake(request: BakeRequest, signal: AbortSignal): Promise<BakeResult> {
-    const start = continuedEvidence(request.evidence, this.slo, this.slo.falseAbortRate ?? DEFAULT_FALSE_ABORT_RATE);
-    const watched: Watched[] = this.sources.map((s) => ({ name: s.name, session: s.open(request, signal), latest: undefined, mesh: undefined, windowsJudged: 0 }));
-    const mesh = (this.slo.policy ?? 'mesh') === 'mesh';
-    // One source's evidence is the run's: the load source (Prometheus readings have no per-request counts).
-    const carrier = mesh ? watched.find((w) => w.name === 'load') : undefined;
-    if (carrier) carrier.mesh = beginStep(start);
+    const step = { canaryPercent: request.weights.canary, bakeMs: request.bakeMs, heldAccepted: request.heldAccepted ?? false };
+    const watched: Watched[] = this.sources.map((s) => ({ name: s.name, session: s.open(request, signal), latest: undefined, load: new LoadJudge(this.slo, step, request.evidence) }));
+    // One source's evidence is the run's: the load source's (Prometheus readings have no per-request counts).
+    const carrier = watched.find((w) => w.name === 'load');
     let result: Verdict;
     try {
       result = await this.settle(watched, request);
@@ -49,7 +42,7 @@ export class SourcesStepJudge implements StepJudge {
     }
     const how = result.kind === 'pass' ? 'drain' : 'abort';
     const windows: WindowRecord[] = (await Promise.all(watched.map((w) => w.session.close(how)))).flat();
-    return { verdict: result, windows, evidence: carrier?.mesh?.evidence ?? request.evidence };
+    return { verdict: result, windows, evidence: carrier?.load.evidence ?? request.evidence };
   }
 
   /** Runs every source's loop until the combined verdict is reached; rejects with the first interrupt. */
@@ -87,15 +80,8 @@ export class SourcesStepJudge implements StepJudge {
   }
 
   private judge(w: Watched, sample: Sample, request: BakeRequest): Decision {
-    const common = { spec: this.slo, canaryPercent: request.weights.canary, bakeMs: request.bakeMs, ended: sample.ended };
-    if (sample.kind === 'readings') return decideReadings({ ...common, readings: sample.readings });
+    if (sample.kind === 'readings') return decideReadings({ spec: this.slo, canaryPercent: request.weights.canary, bakeMs: request.bakeMs, ended: sample.ended, readings: sample.readings });
     if (sample.failure !== undefined) return { done: true, verdict: verdict('error', [sample.failure], { windows: sample.windows.length }) };
-    const newWindow = sample.windows.length > w.windowsJudged || sample.ended;
-    w.windowsJudged = sample.windows.length;
-    if (!w.mesh) return newWindow ? decide({ ...common, windows: sample.windows }) : CONTINUE;
-    w.mesh = foldSample(w.mesh, sample.ticks ?? [], sample.windows);
-    // Between windows only a rejected test can end the step: skip the window bookkeeping.
-    if (!newWindow && !anyRejected(w.mesh.evidence)) return CONTINUE;
-    return decideMesh({ ...common, windows: sample.windows, evidence: w.mesh.evidence, begun: w.mesh.begun, heldAccepted: request.heldAccepted ?? false });
+    return w.load.judge(sample);
   }
 }
