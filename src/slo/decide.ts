@@ -92,8 +92,8 @@ export function isThin(w: WindowStats, spec: SloSpec): boolean {
 }
 
 /** The whole bake's numbers, carried by every verdict. */
-export function summarize(state: BakeState): Record<string, number> {
-  const w = combine(state.windows);
+export function summarize(state: BakeState, whole: WindowStats = combine(state.windows)): Record<string, number> {
+  const w = whole;
   const budget = errorBudget(state.spec);
   const rate = (k: number, n: number): number => (n > 0 ? Number((k / n).toFixed(6)) : 0);
   const p99 = (x: number): number => (Number.isFinite(x) ? Number(x.toFixed(3)) : -1);

@@ -2,7 +2,7 @@ import { afterRules, done, summarize, type BakeState, type Decision } from './de
 import { rejected, standing, type Evidence, type Tally, type TestName } from './evidence.js';
 import { quantile } from './histogram.js';
 import { POLICY } from './spec.js';
-import { combine } from './window.js';
+import { combine, type WindowStats } from './window.js';
 
 /**
  * The mesh policy's judge of a weight step: "is the new revision worse than the old one?"
@@ -33,8 +33,10 @@ export interface MeshState extends BakeState {
 
 export function decideMesh(state: MeshState): Decision {
   const { evidence: e } = state;
-  const step = { canary: minus(e.canary, state.begun.canary), stable: minus(e.stable, state.begun.stable) };
-  const summary = state.windows.length > 0 ? summarize(state) : {};
+  // The step's windows as one, merged once for every rule and sentence below.
+  const whole = state.windows.length > 0 ? combine(state.windows) : undefined;
+  const step: StepTallies = { canary: minus(e.canary, state.begun.canary), stable: minus(e.stable, state.begun.stable), whole };
+  const summary = whole ? summarize(state, whole) : {};
   const figures = { ...summary, ...meshFigures(state) };
   const fails = [...compareFindings(state, step), ...burnFindings(state)];
   if (fails.length > 0) return done('fail', fails, figures);
@@ -52,7 +54,7 @@ export function decideMesh(state: MeshState): Decision {
   });
 }
 
-type StepTallies = { readonly canary: Tally; readonly stable: Tally };
+type StepTallies = { readonly canary: Tally; readonly stable: Tally; readonly whole: WindowStats | undefined };
 
 function compareFindings(state: MeshState, step: StepTallies): string[] {
   const { evidence: e, spec } = state;
@@ -61,8 +63,8 @@ function compareFindings(state: MeshState, step: StepTallies): string[] {
   if (rejected(e, 'errors-vs-stable') && excess >= POLICY.compareMinExcessOfBudget * e.budget) {
     found.push(`canary-vs-stable-errors: the canary fails more than the stable beyond chance: ${sideBySide(state, step)}; ${test(e, 'errors-vs-stable')}`);
   }
-  if (rejected(e, 'latency-vs-stable') && state.windows.length > 0) {
-    const w = combine(state.windows);
+  const w = step.whole;
+  if (rejected(e, 'latency-vs-stable') && w) {
     const c = quantile(w.canary.latency, 0.99);
     const s = quantile(w.stable.latency, 0.99);
     if (c > Math.max(spec.p99Ratio * s, s + POLICY.compareSlackMs)) {
@@ -119,7 +121,7 @@ function alike(what: 'errors' | 'slow', canary: Tally, stable: Tally, state: Mes
 
 /** Canary and stable side by side: this step's rates, the whole bake's p99s, the budget and bound. */
 function sideBySide(state: MeshState, step: StepTallies): string {
-  const w = state.windows.length > 0 ? combine(state.windows) : undefined;
+  const w = step.whole;
   const p99 = (h: 'canary' | 'stable'): string => (w && w[h].latency.total > 0 ? `, p99 ${ms(quantile(w[h].latency, 0.99))}` : '');
   const stable = step.stable.requests > 0 ? `stable ${tally(step.stable, 'errors')}${p99('stable')}` : 'no stable traffic this step';
   return `canary ${tally(step.canary, 'errors')}${p99('canary')} vs ${stable} (budget ${pct(state.evidence.budget)}, bound ${state.spec.p99Ms} ms)`;
