@@ -11,45 +11,23 @@
  * run, holding the demo state's lock (test/support/demo-state.ts) throughout, as the tests
  * that upgrade the demo do: it waits while one of them runs.
  */
-import { copyFileSync, createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { KubeConfig, Watch } from '@kubernetes/client-node';
-import { execa } from 'execa';
 import { parse, stringify } from 'yaml';
 import { lockDemoState } from '../test/support/demo-state.js';
 import { FROM, TO, TO_REV } from '../test/support/demo-versions.js';
-import { clusterEnv, envNumber, median, ROOT } from './lib.js';
+import { envNumber, median, ROOT } from './lib.js';
+import { FAULT, liveCluster, openLog, resetDemo, upgradeDemo, watchRoute, type LiveCluster } from './live-upgrade.js';
 
 const RUNS = envNumber('BENCH_RUNS', 10);
 const FAULT_AFTER_S = envNumber('BENCH_FAULT_AFTER_S', 20);
 /** Share of the canary's requests failed from the onset: 0.3 the breach, 0.6 a gross failure (the mesh judge's ≤ 0.5 s goal). */
 const FAULT_RATE = envNumber('BENCH_FAULT_RATE', 0.3);
-const DEMO = `${ROOT}test/cluster/demo`;
-const CANARY_NS = `bookinfo-${TO_REV}`;
 
-function skip(why: string): never {
-  console.log(`RESULT breach->revert: SKIPPED: ${why}`);
+const cluster = await liveCluster();
+if (typeof cluster === 'string') {
+  console.log(`RESULT breach->revert: SKIPPED: ${cluster}`);
   process.exit(0);
-}
-
-const env = clusterEnv();
-if (!env?.['KUBECONFIG'] || !env['KUBECTL']) skip('no local cluster (test/cluster/.run/cluster.env is missing): run `make cluster-up`');
-if (!existsSync(`${DEMO}/stable-mesh.sh`) || !existsSync(`${DEMO}/canary.yaml`)) skip('the demo setup (test/cluster/demo: stable-mesh.sh, canary.yaml) is not there yet');
-if (!existsSync(`${ROOT}dist/cli/main.js`)) skip('dist/ is not built: run `make build`');
-const kubectl = (args: readonly string[]) => execa(env['KUBECTL'] as string, [...args], { env: { KUBECONFIG: env['KUBECONFIG'] } });
-if ((await kubectl(['get', 'ns', 'istio-ingress']).catch((e: unknown) => e)) instanceof Error) skip('the local cluster does not answer (or has no istio-ingress namespace): run `make cluster-up`');
-
-/** The canary's percentage in the route's weighted rules (the largest over rules; header-matched rules, like the smoke route, left out). */
-function canaryWeight(route: { spec?: { rules?: Array<{ matches?: Array<{ headers?: unknown[] }>; backendRefs?: Array<{ namespace?: string; weight?: number }> }> } }): number {
-  let most = 0;
-  for (const rule of route.spec?.rules ?? []) {
-    if (rule.matches?.some((m) => (m.headers?.length ?? 0) > 0)) continue;
-    const refs = rule.backendRefs ?? [];
-    const total = refs.reduce((n, r) => n + (r.weight ?? 1), 0);
-    const canary = refs.filter((r) => r.namespace === CANARY_NS).reduce((n, r) => n + (r.weight ?? 1), 0);
-    if (total > 0) most = Math.max(most, Math.round((100 * canary) / total));
-  }
-  return most;
 }
 
 /**
@@ -63,7 +41,7 @@ function faultyValues(): string {
   mkdirSync(dir, { recursive: true });
   copyFileSync(`${revisions}/control-plane.yaml`, `${dir}/control-plane.yaml`);
   const dataPlane = (parse(readFileSync(`${revisions}/data-plane.yaml`, 'utf8')) ?? {}) as Record<string, unknown>;
-  const fault = { 'sim.ambient-canary.dev/error-rate': String(FAULT_RATE), 'sim.ambient-canary.dev/status-code': '503', 'sim.ambient-canary.dev/after-seconds': String(FAULT_AFTER_S) };
+  const fault = { [FAULT.errorRate]: String(FAULT_RATE), [FAULT.statusCode]: '503', [FAULT.afterSeconds]: String(FAULT_AFTER_S) };
   const annotations = { ...(dataPlane['annotations'] as Record<string, string> | undefined), ...fault };
   writeFileSync(`${dir}/data-plane.yaml`, stringify({ ...dataPlane, annotations }));
   return `${tmpdir()}/ambient-canary-breach`;
@@ -75,46 +53,39 @@ interface Seen {
   revertedAt: number | undefined;
 }
 
-async function watchRoute(seen: Seen): Promise<{ abort?: () => void }> {
-  const kc = new KubeConfig();
-  kc.loadFromFile(env?.['KUBECONFIG'] as string);
-  const onRoute = (obj: unknown): void => {
-    const w = canaryWeight(obj as never);
+function observe(live: LiveCluster, seen: Seen): (weight: number, atMs: number) => void {
+  return (w, at) => {
     if (w === 10 && seen.at10 === undefined) {
-      seen.at10 = Date.now();
-      void kubectl(['get', 'daemonset', '-n', 'istio-system', `ztunnel-${TO_REV}`, '-o', 'jsonpath={.metadata.creationTimestamp}']).then((r) => (seen.createdMs = Date.parse(r.stdout.trim())));
+      seen.at10 = at;
+      void live.kubectl(['get', 'daemonset', '-n', 'istio-system', `ztunnel-${TO_REV}`, '-o', 'jsonpath={.metadata.creationTimestamp}']).then((r) => (seen.createdMs = Date.parse(r.stdout.trim())));
     }
-    if (seen.at10 !== undefined && seen.revertedAt === undefined && w === 0) seen.revertedAt = Date.now();
+    if (seen.at10 !== undefined && seen.revertedAt === undefined && w === 0) seen.revertedAt = at;
   };
-  return (await new Watch(kc).watch('/apis/gateway.networking.k8s.io/v1/namespaces/istio-ingress/httproutes', { fieldSelector: 'metadata.name=bookinfo' }, (_t, obj) => onRoute(obj), () => undefined)) as { abort?: () => void };
 }
 
-async function oneRun(run: number, log: WriteStream, values: string): Promise<number | undefined> {
-  // DEMO_LOCK_OWNER: the lock stable-mesh.sh would wait for is ours.
-  await execa(`${DEMO}/stable-mesh.sh`, [], { cwd: ROOT, stdout: log, stderr: log, env: { DEMO_LOCK_OWNER: String(process.pid) } });
+async function oneRun(live: LiveCluster, run: number, log: WriteStream, values: string): Promise<number | undefined> {
+  await resetDemo(log);
   const seen: Seen = { at10: undefined, createdMs: undefined, revertedAt: undefined };
-  const watching = await watchRoute(seen);
-  const args = ['upgrade', '--config', `${DEMO}/canary.yaml`, '--from', FROM, '--to', TO, '--bake', '60s', '--values-dir', values];
-  const cli = await execa(process.execPath, [`${ROOT}bin/canary.js`, ...args], { cwd: ROOT, reject: false, stdout: log, stderr: log, timeout: 900_000 });
+  const watching = await watchRoute(live, observe(live, seen));
+  const exitCode = await upgradeDemo(log, FROM, TO, ['--bake', '60s', '--values-dir', values]);
   watching.abort?.();
   const onset = seen.createdMs === undefined ? undefined : seen.createdMs + FAULT_AFTER_S * 1000;
-  const valid = cli.exitCode === 3 && onset !== undefined && seen.at10 !== undefined && seen.at10 < onset && seen.revertedAt !== undefined && seen.revertedAt >= onset;
+  const valid = exitCode === 3 && onset !== undefined && seen.at10 !== undefined && seen.at10 < onset && seen.revertedAt !== undefined && seen.revertedAt >= onset;
   const delayMs = valid ? (seen.revertedAt as number) - (onset as number) : undefined;
   const why = delayMs !== undefined ? `fault onset -> route back at 100% stable: ${(delayMs / 1000).toFixed(2)} s` : `not counted (10% step at ${seen.at10 ?? '-'}, onset ${onset ?? '-'}, reverted ${seen.revertedAt ?? '-'})`;
-  console.log(`  run ${String(run).padStart(2)}: exit ${cli.exitCode}, ${why}`);
+  console.log(`  run ${String(run).padStart(2)}: exit ${exitCode}, ${why}`);
   return delayMs;
 }
 
 const logPath = `${tmpdir()}/ambient-canary-breach-revert.log`;
-const log = createWriteStream(logPath);
-await new Promise((r) => log.once('open', r));
+const log = await openLog(logPath);
 console.log(`Breach -> revert: ${RUNS} upgrades ${FROM} -> ${TO} on the local cluster at 500 rps; faults (${Math.round(100 * FAULT_RATE)}% 503) start ${FAULT_AFTER_S} s after the canary ztunnel is created, inside the 10% step; CLI output in ${logPath}`);
 const values = faultyValues();
 const delays: number[] = [];
 const unlock = await lockDemoState();
 try {
   for (let run = 1; run <= RUNS; run++) {
-    const d = await oneRun(run, log, values);
+    const d = await oneRun(cluster, run, log, values);
     if (d !== undefined) delays.push(d);
   }
 } finally {
