@@ -57,6 +57,7 @@ export const KEYS: readonly KeySpec[] = [
   { path: 'app.name', flag: 'app', kind: 'string', help: 'application; its namespaces are <app>-<revision>', defaultText: 'bookinfo' },
   { path: 'app.stableNamespace', flag: 'stable-namespace', kind: 'string', help: 'namespace of the running workloads', defaultText: '<app>-<from>' },
   { path: 'app.canaryNamespace', flag: 'canary-namespace', kind: 'string', help: 'namespace for the canary copy', defaultText: '<app>-<to>' },
+  { path: 'copy.skip', flag: 'copy-skip', kind: 'list', help: 'comma-separated Kind/name of objects in the stable namespace that the copy cannot reproduce faithfully (a Job, an unknown custom resource, a StatefulSet\'s data), accepted as left out; every report names them', defaultText: 'none' },
   { path: 'route', flag: 'route', kind: 'ref', help: 'the HTTPRoute to shift, namespace/name', defaultText: 'istio-ingress/<app>' },
   { path: 'gateway', flag: 'gateway', kind: 'ref', help: 'the Gateway the route attaches to, namespace/name', defaultText: 'istio-ingress/ingress' },
   { path: 'gatewayUrl', flag: 'gateway-url', kind: 'string', help: 'URL that reaches the Gateway from here', defaultText: "from the Gateway's status address and listener port" },

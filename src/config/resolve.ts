@@ -87,6 +87,7 @@ export function resolveConfig(input: ResolveInput): RunConfig {
       stableNamespace: value('app.stableNamespace', `${app}-${fromRev.name}`),
       canaryNamespace: value('app.canaryNamespace', `${app}-${toRev.name}`),
     },
+    copy: { skip: value<string[]>('copy.skip', []) },
     route: value<ObjectRef>('route', { namespace: 'istio-ingress', name: app }),
     gateway: value<ObjectRef>('gateway', { namespace: 'istio-ingress', name: 'ingress' }),
     gatewayUrl: value<string | undefined>('gatewayUrl', undefined),

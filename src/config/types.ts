@@ -51,6 +51,10 @@ export interface RunConfig {
     /** Nodes named by the user (`--canary-nodes`); empty means choose. */
     readonly names: readonly string[];
   };
+  readonly copy: {
+    /** `Kind/name` of stable objects whose unfaithful copy the user accepts (plan/copy-inventory.ts). */
+    readonly skip: readonly string[];
+  };
   readonly app: {
     readonly name: string;
     readonly stableNamespace: string;

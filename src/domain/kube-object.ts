@@ -21,3 +21,12 @@ export interface KubeObject {
 export function describeObject(kind: string, namespace: string | undefined, name: string): string {
   return namespace ? `${kind} ${namespace}/${name}` : `${kind} ${name}`;
 }
+
+/** The lower-case plural RBAC and the API paths use for a kind: `networkpolicies`, `ingresses`, `gateways`. */
+export function pluralOf(kind: string): string {
+  const lower = kind.toLowerCase();
+  if (lower === 'endpoints') return lower;
+  if (/(s|x|ch|sh)$/.test(lower)) return `${lower}es`;
+  if (/[^aeiou]y$/.test(lower)) return `${lower.slice(0, -1)}ies`;
+  return `${lower}s`;
+}

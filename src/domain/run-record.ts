@@ -70,6 +70,14 @@ export interface BaselineRecord {
   readonly objective: { readonly successRate: number; readonly p99Ms: number };
 }
 
+/** The copy as the workloads phase made it. */
+export interface CopyRecord {
+  readonly copied: readonly string[];
+  readonly accepted: readonly string[];
+  readonly rewrites: readonly string[];
+  readonly mentions: readonly string[];
+}
+
 export interface RunRecord {
   readonly schema: typeof RUN_RECORD_SCHEMA;
   readonly id: string;
@@ -108,6 +116,8 @@ export interface RunRecord {
    * anytime-valid over the whole run only if a resumed run goes on from here, not from zero.
    */
   evidence?: Evidence | undefined;
+  /** What the canary copy wrote, rewrote and left out (plan/copy-plan.ts): names only, never a Secret's values. */
+  copy?: CopyRecord | undefined;
   /** The stable measured in preflight (`preflight.probe`); absent when the probe was off, inconclusive, or the run predates it. */
   baseline?: BaselineRecord | undefined;
 }

@@ -16,6 +16,7 @@ import {
 } from '@kubernetes/client-node';
 import { InputError } from '../domain/errors.js';
 import { mapError, RequestTimeoutError, type CallSite, type Target } from './errors.js';
+import { RawObjectApi } from './raw-objects.js';
 import { DEFAULT_RETRY, withRetry, type RetryPolicy } from './retry.js';
 
 export interface KubeOptions {
@@ -43,6 +44,8 @@ export interface KubeClient {
   readonly version: VersionApi;
   /** Any kind, including custom resources (HTTPRoute, Gateway) and server-side apply. */
   readonly objects: KubernetesObjectApi;
+  /** The same, without the client's typed models: the apiserver's JSON as it is (kube/raw-objects.ts). */
+  readonly raw: RawObjectApi;
   call<T>(site: CallSite, signal: AbortSignal, request: () => Promise<T>): Promise<T>;
 }
 
@@ -120,6 +123,7 @@ export function createKubeClient(options: KubeOptions): KubeClient {
     apiextensions: new ApiextensionsV1Api(config),
     version: new VersionApi(config),
     objects: new KubernetesObjectApi(config),
+    raw: new RawObjectApi(config),
     async call<T>(site: CallSite, signal: AbortSignal, request: () => Promise<T>): Promise<T> {
       const what = `${site.verb} ${site.kind}${site.name ? ` ${site.namespace ? `${site.namespace}/` : ''}${site.name}` : ''}`;
       try {

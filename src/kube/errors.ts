@@ -1,7 +1,7 @@
 import { ApiException } from '@kubernetes/client-node';
 import { ConflictError, NotFoundError } from '../domain/conflict.js';
 import { InfraError, isCanaryError, type CanaryError, type ErrorDetails } from '../domain/errors.js';
-import { describeObject } from '../domain/kube-object.js';
+import { describeObject, pluralOf } from '../domain/kube-object.js';
 import { apiStatus, connectionCode, isDisruptionBudgetRefusal } from './retry.js';
 
 /** What a call was doing, so every error can name the verb, the resource and the object. */
@@ -55,8 +55,7 @@ export function resourceOf(kind: string, apiVersion = 'v1'): string {
   const known = RESOURCES[kind];
   if (known) return known;
   const group = apiVersion.includes('/') ? `.${apiVersion.split('/')[0]}` : '';
-  const lower = kind.toLowerCase();
-  return `${lower.endsWith('s') ? `${lower}es` : lower.endsWith('y') ? `${lower.slice(0, -1)}ies` : `${lower}s`}${group}`;
+  return `${pluralOf(kind)}${group}`;
 }
 
 export function site(verb: CallSite['verb'], kind: string, namespace?: string, name?: string, apiVersion?: string): CallSite {

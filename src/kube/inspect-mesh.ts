@@ -3,6 +3,7 @@ import type { KubeObject } from '../domain/kube-object.js';
 import { servedKey, type DaemonSetFacts, type MeshFacts, type MeshQuery, type ServedKind, type WebhookConfigurationFacts } from '../mesh/cluster-facts.js';
 import type { KubeClient } from './client.js';
 import { orUndefined, site } from './errors.js';
+import { readNamespaceObjects } from './namespace-objects.js';
 import { agentPodFacts, daemonSetFacts, leaseFacts, namespaceFacts, sidecarFacts, webhookConfigurationFacts } from './facts-map.js';
 
 /** istio-cni's DaemonSet label in Istio's chart (manifests/charts/istio-cni). */
@@ -14,18 +15,19 @@ const PAGE = 500;
 /**
  * The reads only preflight makes, all at once: every namespace, the CNI agent wherever it
  * lives, the node agents' pods, every pod with a sidecar, the MutatingWebhookConfigurations
- * and the stable Deployments (which sidecar injectors the canary's pods would meet), which
+ * and the stable namespace's objects as the copy reads them (what it would write, and which
+ * sidecar injectors the canary's pods would meet), which
  * Gateway API kinds are served, and the run lock (read, not taken).
  */
 export async function readMeshFacts(client: KubeClient, query: MeshQuery, signal: AbortSignal): Promise<MeshFacts> {
-  const [namespaces, cni, ztunnelPods, cniPods, sidecars, mutatingWebhooks, stableDeployments, served, lease] = await Promise.all([
+  const [namespaces, cni, ztunnelPods, cniPods, sidecars, mutatingWebhooks, stableObjects, served, lease] = await Promise.all([
     client.call(site('list', 'Namespace'), signal, () => client.core.listNamespace()),
     cniDaemonSet(client, signal),
     client.call(site('list', 'Pod', query.istioNamespace), signal, () => client.core.listNamespacedPod({ namespace: query.istioNamespace, labelSelector: 'app=ztunnel' })),
     client.call(site('list', 'Pod'), signal, () => client.core.listPodForAllNamespaces({ labelSelector: CNI_SELECTOR })),
     sidecarPods(client, signal),
     webhookConfigurations(client, signal),
-    deployments(client, query.stableNamespace, signal),
+    readNamespaceObjects(client, query.stableNamespace, signal),
     servedKinds(client, query.served, signal),
     orUndefined(client.call(site('get', 'Lease', query.lease.namespace, query.lease.name), signal, () => client.coordination.readNamespacedLease(query.lease))),
   ]);
@@ -36,7 +38,7 @@ export async function readMeshFacts(client: KubeClient, query: MeshQuery, signal
     agentPods: [...ztunnelPods.items, ...cniPods.items].map(agentPodFacts),
     sidecars,
     mutatingWebhooks,
-    stableDeployments,
+    stableObjects,
     served,
     lease: lease ? leaseFacts(lease) : undefined,
   };
@@ -48,12 +50,6 @@ async function webhookConfigurations(client: KubeClient, signal: AbortSignal): P
   const s = site('list', 'MutatingWebhookConfiguration', undefined, undefined, ADMISSION_V1);
   const list = await client.call(s, signal, () => client.objects.list(ADMISSION_V1, 'MutatingWebhookConfiguration'));
   return list.items.map((item) => webhookConfigurationFacts(item as V1MutatingWebhookConfiguration));
-}
-
-/** Read as the copy reads them (src/kube/workloads.ts, cloneNamespace): the generic list, kind set on each item. */
-async function deployments(client: KubeClient, namespace: string, signal: AbortSignal): Promise<KubeObject[]> {
-  const list = await client.call(site('list', 'Deployment', namespace, undefined, 'apps/v1'), signal, () => client.objects.list('apps/v1', 'Deployment', namespace));
-  return list.items.map((item) => ({ ...(item as unknown as KubeObject), apiVersion: 'apps/v1', kind: 'Deployment' }));
 }
 
 async function cniDaemonSet(client: KubeClient, signal: AbortSignal): Promise<DaemonSetFacts | undefined> {

@@ -54,15 +54,18 @@ export interface ReleaseObject {
   readonly namespace: string;
 }
 
-export interface CloneReport {
-  readonly copied: readonly string[];
-}
+import type { CloneReport } from '../plan/copy-plan.js';
+export type { CloneReport };
 
 export interface WorkloadOps {
   /** Server-side apply; every object must carry our ownership label. */
   apply(objects: readonly KubeObject[], signal: AbortSignal): Promise<void>;
-  /** Copies Deployments, Services, ServiceAccounts and ConfigMaps, pinned to canary nodes. */
-  cloneNamespace(from: string, to: string, options: CloneOptions, signal: AbortSignal): Promise<CloneReport>;
+  /**
+   * Copies the stable namespace into the canary one as plan/copy-plan.ts decides (every kind
+   * of plan/copy-kinds.ts, references rewritten, pods pinned to canary nodes); refuses,
+   * writing nothing, when an object cannot be copied faithfully and copy.skip does not accept it.
+   */
+  cloneNamespace(options: CloneOptions, signal: AbortSignal): Promise<CloneReport>;
   /** Every Deployment in the namespace rolled out and available. */
   waitRollout(namespace: string, timeoutMs: number, signal: AbortSignal): Promise<void>;
   /** `numberReady == desiredNumberScheduled == expected > 0`: helm --wait passes a DaemonSet on no node. */

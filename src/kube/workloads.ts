@@ -6,7 +6,8 @@ import { isOwned, MANAGED_BY, MANAGER, REV } from '../mesh/labels.js';
 import { HELM_RELEASE_NAME, HELM_RELEASE_NAMESPACE } from '../mesh/webhook-facts.js';
 import { GATEWAY_API_GROUP } from '../gateway-api/types.js';
 import { FIELD_MANAGER, type KubeClient } from './client.js';
-import { CLONED_KINDS, cloneObject, shouldCopy } from '../plan/clone.js';
+import { copyReport, planCopy } from '../plan/copy-plan.js';
+import { readNamespaceObjects } from './namespace-objects.js';
 import { orUndefined, site } from './errors.js';
 import { done, notYet, pollUntil, PollTimeout, type Clock } from './poll.js';
 import type { CloneOptions, CloneReport, ReleaseObject, WorkloadOps } from './ports.js';
@@ -40,11 +41,24 @@ export class KubeWorkloadOps implements WorkloadOps {
     for (const obj of objects) await this.serverSideApply(obj, signal);
   }
 
-  async cloneNamespace(from: string, to: string, options: CloneOptions, signal: AbortSignal): Promise<CloneReport> {
-    const sources = (await Promise.all(CLONED_KINDS.map((k) => this.list(k.apiVersion, k.kind, from, signal)))).flat();
-    const copies = sources.filter(shouldCopy).map((obj) => cloneObject(obj, to, options));
-    await this.apply(copies, signal);
-    return { copied: copies.map(describe) };
+  /**
+   * Reads every object of a known kind in the stable namespace (copy-kinds.ts; a kind the
+   * cluster does not serve has none), decides the whole copy (plan/copy-plan.ts), and writes
+   * it only when nothing in it is refused: a refusal names every object and changes nothing.
+   */
+  async cloneNamespace(options: CloneOptions, signal: AbortSignal): Promise<CloneReport> {
+    const from = options.namespaces.stable;
+    const sources = await readNamespaceObjects(this.client, from, signal);
+    const plan = planCopy(sources, options);
+    const refused = plan.inventory.entries.filter((e) => e.disposition === 'refused');
+    if (refused.length > 0) {
+      throw new InfraError(`the copy of namespace ${from} would not be faithful:\n  ${refused.map((e) => `${e.ref}: ${e.why}`).join('\n  ')}`, {
+        object: `Namespace ${from}`,
+        fix: `remove them from ${from}, or accept each difference by name: copy.skip: [${refused.map((e) => e.ref).join(', ')}] (flag --copy-skip)`,
+      });
+    }
+    await this.apply(plan.objects, signal);
+    return copyReport(plan);
   }
 
   async waitRollout(namespace: string, timeoutMs: number, signal: AbortSignal): Promise<void> {
@@ -136,13 +150,8 @@ export class KubeWorkloadOps implements WorkloadOps {
   private async serverSideApply(obj: KubeObject, signal: AbortSignal): Promise<void> {
     const s = site('patch', obj.kind, obj.metadata.namespace, obj.metadata.name, obj.apiVersion);
     // force: we own these objects; a field another manager set is taken over, not a reason to stop.
-    await this.client.call(s, signal, () => this.client.objects.patch(obj as KubernetesObject, undefined, undefined, FIELD_MANAGER, true, PatchStrategy.ServerSideApply));
-  }
-
-  private async list(apiVersion: string, kind: string, namespace: string, signal: AbortSignal): Promise<KubeObject[]> {
-    const list = await this.client.call(site('list', kind, namespace, undefined, apiVersion), signal, () => this.client.objects.list(apiVersion, kind, namespace));
-    // List items carry no apiVersion/kind of their own; the copies need them.
-    return list.items.map((item) => ({ ...(item as unknown as KubeObject), apiVersion, kind }));
+    // Raw JSON: the typed models would rename or drop fields of the copy (kube/raw-objects.ts).
+    await this.client.call(s, signal, () => this.client.raw.applyRaw(obj as KubernetesObject, FIELD_MANAGER, true));
   }
 
   private poll(timeoutMs: number, signal: AbortSignal) {

@@ -1,4 +1,6 @@
 import type { RunConfig } from '../config/types.js';
+import { pluralOf } from '../domain/kube-object.js';
+import { READ_KINDS, WRITTEN_KINDS } from '../plan/copy-kinds.js';
 import { BASE_CRDS, DEFAULT_TAG_INJECTOR, DEFAULT_VALIDATOR } from './charts.js';
 
 /**
@@ -146,14 +148,10 @@ function runGrants(c: RunConfig): Grant[] {
     ['get,patch', CORE, 'nodes', undefined, 'label, taint and cordon canary nodes'],
     ['create', CORE, 'pods/eviction', undefined, 'drain canary nodes (Eviction API)'],
     ['get,create,patch,delete', CORE, 'namespaces', undefined, 'create the canary namespace, remove the old one at promote'],
-    ['list', CORE, 'serviceaccounts', stable, 'copy the stable workloads'],
-    ['list', CORE, 'configmaps', stable, 'copy the stable workloads'],
-    ['list', CORE, 'services', stable, 'copy the stable workloads'],
-    ['list', APPS, 'deployments', stable, 'copy the stable workloads'],
-    ['create,patch', CORE, 'serviceaccounts', canary, 'apply the canary workloads'],
-    ['create,patch', CORE, 'configmaps', canary, 'apply the canary workloads'],
-    ['create,patch', CORE, 'services', canary, 'apply the canary workloads'],
-    ['create,patch,list', APPS, 'deployments', canary, 'apply the canary workloads and wait for them'],
+    // The copy (plan/copy-kinds.ts): it reads every kind it knows, and writes what it copies.
+    ...READ_KINDS.map((k): Grant => ['list', k.group, pluralOf(k.kind), stable, 'read the stable namespace for the canary copy']),
+    ...WRITTEN_KINDS.map((k): Grant => ['create,patch', k.group, pluralOf(k.kind), canary, 'apply the canary copy']),
+    ['list', APPS, 'deployments', canary, 'wait for the canary workloads'],
     ['list', CORE, 'pods', canary, 'wait for the canary workloads'],
     ['get', APPS, 'daemonsets', c.istio.namespace, 'wait for the canary ztunnel'],
     ['create,patch', GATEWAY, 'referencegrants', canary, 'let the route reach the canary namespace'],

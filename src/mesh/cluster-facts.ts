@@ -197,8 +197,8 @@ export interface MeshFacts {
   readonly sidecars: readonly SidecarPodFacts[];
   /** Every MutatingWebhookConfiguration: which sidecar injectors would select the canary's pods. */
   readonly mutatingWebhooks: readonly WebhookConfigurationFacts[];
-  /** The stable namespace's Deployments as the copy reads them, to build the canary pods it would create. */
-  readonly stableDeployments: readonly KubeObject[];
+  /** The stable namespace's objects as the copy reads them (kube/namespace-objects.ts): what the copy would write, and the canary pods it would create. */
+  readonly stableObjects: readonly KubeObject[];
   /** The probed CRD versions the apiserver serves, as `crd/version` (see servedKey). */
   readonly served: readonly string[];
   readonly lease: LeaseFacts | undefined;

@@ -4,6 +4,7 @@ import type { NodeChoice } from './node-selection.js';
 import { accessCheck, reachable } from './preflight/access.js';
 import { cniAmbient, cniReady, gatewayApi, istioCrds, istiodAmbient, ztunnelPresent } from './preflight/ambient.js';
 import { canaryInjectionCheck, stableSidecars } from './preflight/canary-injection.js';
+import { copyDifferences, copyFaithful } from './preflight/copy.js';
 import { chooseNodes, type PreflightInput } from './preflight/input.js';
 import { baseDefaultRevisionCheck } from './preflight/base-validator.js';
 import { chartRolesCheck } from './preflight/chart-roles.js';
@@ -53,6 +54,8 @@ const BEFORE_PROMOTE: readonly Check[] = [
   canaryInjectionCheck,
   stableSidecars,
   stableNamespace,
+  copyFaithful,
+  copyDifferences,
   route,
   routeResolved,
 ];

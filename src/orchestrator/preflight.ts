@@ -1,3 +1,5 @@
+import { copyReport, planCopy, type CloneReport } from '../plan/copy-plan.js';
+import { cloneOptions } from '../plan/manifests.js';
 import type { RunConfig } from '../config/types.js';
 import { InputError, LockedError } from '../domain/errors.js';
 import { formatInvocation, type HelmInvocation } from '../domain/helm-invocation.js';
@@ -26,6 +28,8 @@ export interface PreflightOutcome {
   readonly gatewayUrl: string;
   /** The stable as the probe measured it just now, for the run record; absent when not measured or not judged. */
   readonly baseline: BaselineRecord | undefined;
+  /** The canary copy as it would be made from the stable namespace just read (names only), for `--dry-run`. */
+  readonly copy: CloneReport;
 }
 
 /** What `canary doctor` shows: every check, and the facts when the cluster could be read at all. */
@@ -204,5 +208,6 @@ export async function preflight(config: RunConfig, plan: Plan, ports: Ports, rep
   }
   const problems = failed.map((r) => ({ path: `preflight/${r.id}`, message: `${r.message}; ${r.fix ?? ''}`.replace(/; $/, '') }));
   if (problems.length > 0 || !checked.facts) throw new InputError(problems, { fix: 'nothing was changed; fix the above and run again' });
-  return { facts: checked.facts, results: checked.results, canaryNodes: checked.canaryNodes, gatewayUrl: checked.gatewayUrl, baseline: checked.baseline };
+  const copy = copyReport(planCopy(checked.mesh?.stableObjects ?? [], cloneOptions(config)));
+  return { facts: checked.facts, results: checked.results, canaryNodes: checked.canaryNodes, gatewayUrl: checked.gatewayUrl, baseline: checked.baseline, copy };
 }

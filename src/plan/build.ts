@@ -2,6 +2,7 @@ import type { RunConfig } from '../config/types.js';
 import { formatVersion } from '../domain/revision.js';
 import type { HelmInvocation } from '../domain/helm-invocation.js';
 import type { KubeObject } from '../domain/kube-object.js';
+import type { CloneReport } from './copy-plan.js';
 import { weightsFor, type WeightPair } from '../domain/weights.js';
 import { BASE_RELEASE, istiodRelease, ztunnelRelease } from '../mesh/charts.js';
 import type { RouteRule } from '../gateway-api/types.js';
@@ -39,6 +40,8 @@ export interface Plan {
     readonly removeStable: readonly HelmInvocation[];
   };
   readonly manifests: { readonly canaryNamespace: KubeObject; readonly referenceGrant: KubeObject };
+  /** The copy object by object, once the stable namespace has been read (`--dry-run`); `canary plan` reads no cluster and shows the table instead. */
+  readonly copy?: CloneReport | undefined;
   readonly route: {
     readonly ref: { readonly namespace: string; readonly name: string };
     readonly gateway: { readonly namespace: string; readonly name: string };

@@ -1,5 +1,7 @@
 import type { KubeObject } from '../domain/kube-object.js';
 import { REV } from '../mesh/labels.js';
+import { apiVersionOf, WRITTEN_KINDS } from './copy-kinds.js';
+import { rewriteReferences, type Namespaces } from './copy-rewrite.js';
 import type { PodPlacement } from './manifests.js';
 
 /**
@@ -20,35 +22,30 @@ export interface CloneOptions {
   readonly placement: PodPlacement;
   /** Labels for every copied object (ownership, run). */
   readonly labels: Readonly<Record<string, string>>;
+  /** The namespaces references are rewritten between, and the revision a copied waypoint gets. */
+  readonly namespaces: Namespaces;
+  /** `Kind/name` of the objects whose unfaithful copy the user accepts (`copy.skip`). */
+  readonly skip: readonly string[];
 }
 
-/** The kinds copied, in apply order: what pods mount and run as comes before the pods. */
-export const CLONED_KINDS = [
-  { apiVersion: 'v1', kind: 'ServiceAccount' },
-  { apiVersion: 'v1', kind: 'ConfigMap' },
-  { apiVersion: 'v1', kind: 'Service' },
-  { apiVersion: 'apps/v1', kind: 'Deployment' },
-] as const;
-
-/** Made in every namespace by Kubernetes or istiod themselves; copying them would fight their owners. */
-const PER_NAMESPACE = new Set(['ConfigMap/kube-root-ca.crt', 'ConfigMap/istio-ca-root-cert', 'ServiceAccount/default']);
+/** The kinds copied, in apply order (copy-kinds.ts): what pods mount, run as and are protected by comes before the pods. */
+export const CLONED_KINDS = WRITTEN_KINDS.map((k) => ({ apiVersion: apiVersionOf(k), kind: k.kind }));
 
 const SERVER_METADATA = ['uid', 'resourceVersion', 'creationTimestamp', 'generation', 'managedFields', 'ownerReferences', 'selfLink', 'deletionTimestamp', 'deletionGracePeriodSeconds'];
 const SERVER_ANNOTATIONS = ['deployment.kubernetes.io/revision', 'kubectl.kubernetes.io/last-applied-configuration'];
 /** Allocated by the apiserver per Service; copying them would collide with the stable Service's. */
 const SERVICE_ALLOCATED = ['clusterIP', 'clusterIPs', 'healthCheckNodePort'];
 
-/** Copy what the user made; skip per-namespace objects and anything a controller owns (it makes its own). */
-export function shouldCopy(obj: KubeObject): boolean {
-  if (PER_NAMESPACE.has(`${obj.kind}/${obj.metadata.name}`)) return false;
-  const owners = obj.metadata['ownerReferences'];
-  return !(Array.isArray(owners) && owners.length > 0);
-}
-
 type Json = Record<string, unknown>;
 
 function record(value: unknown): Json | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+}
+
+/** The copy of one object, and the references in it that were rewritten to the canary namespace (copy-rewrite.ts). */
+export function cloneWithChanges(source: KubeObject, o: CloneOptions): { object: KubeObject; changes: string[] } {
+  const object = cloneObject(source, o.namespaces.canary, o);
+  return { object, changes: rewriteReferences(object, o.namespaces) };
 }
 
 export function cloneObject(source: KubeObject, namespace: string, o: CloneOptions): KubeObject {
@@ -65,7 +62,7 @@ export function cloneObject(source: KubeObject, namespace: string, o: CloneOptio
   }
   if (copy.kind === 'Service') stripService(copy);
   if (copy.kind === 'ServiceAccount') delete copy['secrets'];
-  if (copy.kind === 'Deployment') pinPods(copy, o);
+  if (copy.kind === 'Deployment' || copy.kind === 'StatefulSet') pinPods(copy, o);
   return copy;
 }
 

@@ -39,7 +39,12 @@ export function canaryPlacement(config: RunConfig): PodPlacement {
 
 /** How the stable workloads are copied: the workloads phase and preflight's injection check use the same. */
 export function cloneOptions(config: RunConfig): CloneOptions {
-  return { placement: canaryPlacement(config), labels: ownedLabels(config) };
+  return {
+    placement: canaryPlacement(config),
+    labels: ownedLabels(config),
+    namespaces: { stable: config.app.stableNamespace, canary: config.app.canaryNamespace, toRevision: config.to.name },
+    skip: config.copy.skip,
+  };
 }
 
 /**

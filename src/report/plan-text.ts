@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import { formatDuration } from '../config/duration.js';
 import { formatInvocation } from '../domain/helm-invocation.js';
 import type { Plan } from '../plan/build.js';
+import { COPY_KINDS, type CopyAction } from '../plan/copy-kinds.js';
 
 /** Promote, in the order it runs (src/mesh/promote-tail.ts says why that order). */
 function promoteLines(plan: Plan): string[] {
@@ -52,7 +53,8 @@ export function planText(plan: Plan): string {
     `then wait: DaemonSet ${plan.namespaces.istio}/ztunnel-${canary} numberReady == desiredNumberScheduled == canary nodes`,
     '',
     '## 5. Workloads',
-    `Copy Deployments, Services, ServiceAccounts, ConfigMaps ${plan.namespaces.stable} -> ${plan.namespaces.canary}, each pod template with:`,
+    ...copyLines(plan),
+    `Pods (Deployments, StatefulSets) pinned to the canary nodes, each pod template with:`,
     stringify({ nodeSelector: plan.placement.nodeSelector, tolerations: [plan.placement.toleration] }, { aliasDuplicateObjects: false }).trimEnd(),
     '---',
     stringify(plan.manifests.canaryNamespace, { aliasDuplicateObjects: false }).trimEnd(),
@@ -78,4 +80,30 @@ export function planText(plan: Plan): string {
     `and each canary node's ${plan.nodes.label} label restored, its taint removed.`,
   ];
   return `${lines.join('\n')}\n`;
+}
+
+const ACTIONS: ReadonlyArray<readonly [CopyAction, string]> = [
+  ['copy', 'copied'],
+  ['rewrite', 'copied, references to the stable namespace rewritten'],
+  ['leave', 'left to what makes them'],
+  ['refuse', 'refused unless copy.skip accepts them by name'],
+];
+
+/** Section 5's copy: object by object once the stable namespace was read (`--dry-run`); the table otherwise (`canary plan` reads no cluster). */
+function copyLines(plan: Plan): string[] {
+  const { stable, canary } = plan.namespaces;
+  const c = plan.copy;
+  if (!c) {
+    return [
+      `Copy ${stable} -> ${canary} by kind (\`canary upgrade --dry-run\` lists the objects; Secrets by name only):`,
+      ...ACTIONS.map(([action, said]) => `  ${said}: ${[...new Set(COPY_KINDS.filter((k) => k.action === action).map((k) => k.kind))].join(', ')}`),
+      '  any other kind (a custom resource the copy does not know): refused unless copy.skip accepts it',
+    ];
+  }
+  return [
+    `Copy ${stable} -> ${canary}: ${c.copied.length} object(s) in this order (Secrets by name only): ${c.copied.join(', ')}`,
+    ...c.rewrites.map((r) => `  rewritten: ${r}`),
+    ...c.accepted.map((a) => `  not copied faithfully (copy.skip): ${a}`),
+    ...c.mentions.map((m) => `  ${m} names ${stable} in its text: copied as it is`),
+  ];
 }

@@ -63,6 +63,15 @@ describe(`Given the stable mesh on ${FROM} and objects ambient-canary did not cr
       expect(response.headers.get('x-sim-served-by')).toBe(`ztunnel-${TO_REV}`);
     });
 
+    it('Then the new namespace holds what the pods read and who may call them: the Secret, and the AuthorizationPolicy naming its own principal', async () => {
+      const secret = await core.readNamespacedSecret({ namespace: `bookinfo-${TO_REV}`, name: 'productpage-session' });
+      expect(Buffer.from(secret.data?.['SESSION_KEY'] ?? '', 'base64').toString()).toBe('demo-only-not-a-real-secret');
+      expect(output).not.toContain('demo-only-not-a-real-secret');
+      const policy = (await custom.getNamespacedCustomObject({ group: 'security.istio.io', version: 'v1', namespace: `bookinfo-${TO_REV}`, plural: 'authorizationpolicies', name: 'reviews-callers' })) as { spec: unknown };
+      expect(policy.spec).toEqual({ selector: { matchLabels: { app: 'reviews' } }, action: 'ALLOW', rules: [{ from: [{ source: { principals: [`cluster.local/ns/bookinfo-${TO_REV}/sa/bookinfo-productpage`] } }] }] });
+      expect(output).toMatch(re`rewritten for bookinfo-${TO_REV}: AuthorizationPolicy/reviews-callers: spec.rules[0].from[0].source.principals: cluster.local/ns/bookinfo-${FROM_REV}/sa/bookinfo-productpage → cluster.local/ns/bookinfo-${TO_REV}/sa/bookinfo-productpage`);
+    });
+
     it('Then the gateway and every node are on the new revision, untainted', async () => {
       const gw = (await custom.getNamespacedCustomObject({ group: 'gateway.networking.k8s.io', version: 'v1', namespace: 'istio-ingress', plural: 'gateways', name: 'ingress' })) as { metadata: { labels?: Record<string, string> } };
       expect(gw.metadata.labels?.['istio.io/rev']).toBe(TO_REV);

@@ -146,7 +146,7 @@ export class FakeCluster {
       agentPods: [cni, ...this.ztunnels(query.istioNamespace)].flatMap(podsOf),
       sidecars: [],
       mutatingWebhooks: [],
-      stableDeployments: [],
+      stableObjects: [],
       served: query.served.map(servedKey),
       lease: this.lease ? { namespace: query.lease.namespace, name: query.lease.name, holder: this.lease.holder, acquiredAt: this.lease.since, renewedAt: this.lease.since, durationSeconds: 30 } : undefined,
     };

@@ -109,11 +109,11 @@ export function fakePorts(cluster: FakeCluster, plan: Plan, behaviour: FakeBehav
           if (o.kind === 'Namespace') cluster.namespaces.set(o.metadata.name, { ...(o.metadata.labels ?? {}) });
         }
       },
-      cloneNamespace: async (from, to) => {
+      cloneNamespace: async ({ namespaces: { stable: from, canary: to } }) => {
         cluster.mutate(`clone ${from} -> ${to}`);
-        const copied = ['Deployment productpage', 'Service productpage'];
+        const copied = ['Deployment/productpage', 'Service/productpage'];
         cluster.objects.set(to, copied);
-        return { copied };
+        return { copied, accepted: [], rewrites: [], mentions: [] };
       },
       waitRollout: async () => undefined,
       waitDaemonSet: async () => undefined,

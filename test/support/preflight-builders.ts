@@ -87,7 +87,7 @@ export function healthy(values: Record<string, unknown> = {}): Scenario {
       agentPods: [...nodes.map((n) => agent(CNI, n.name)), agent(stable, 'node-1'), agent(stable, 'node-2')],
       sidecars: [],
       mutatingWebhooks: [],
-      stableDeployments: [stableDeployment('productpage')],
+      stableObjects: [stableDeployment('productpage')],
       served: GATEWAY_API_KINDS.map(servedKey),
       lease: undefined,
     },

@@ -1,6 +1,6 @@
 import { buildPlan } from '../../plan/build.js';
 import { upgrade } from '../../orchestrator/upgrade.js';
-import { preflight } from '../../orchestrator/preflight.js';
+import { preflight, type PreflightOutcome } from '../../orchestrator/preflight.js';
 import { runTasks } from '../../orchestrator/tasks.js';
 import { phaseTitle } from '../../orchestrator/titles.js';
 import { planText } from '../../report/plan-text.js';
@@ -21,9 +21,10 @@ export const upgradeCommand: Command = async (ctx) => {
   const ports = composePorts(config, plan, environmentOf(ctx), { forceUnlock: forceUnlock(settings), bakes: true });
   const progress = progressMode(io, config.output);
   if (config.dryRun) {
-    let nodes: readonly string[] = [];
-    await runTasks([{ title: phaseTitle('preflight', plan), run: async (report) => void (nodes = (await preflight(config, plan, ports, report, signal)).canaryNodes) }], progress);
-    const chosen = { ...plan, nodes: { ...plan.nodes, names: nodes, count: nodes.length } };
+    let checked: PreflightOutcome | undefined;
+    await runTasks([{ title: phaseTitle('preflight', plan), run: async (report) => void (checked = await preflight(config, plan, ports, report, signal)) }], progress);
+    const nodes = checked?.canaryNodes ?? [];
+    const chosen = { ...plan, nodes: { ...plan.nodes, names: nodes, count: nodes.length }, copy: checked?.copy };
     printData(io, config.output, chosen, () => `\nDry run: preflight passed; nothing was changed. The run would do:\n\n${planText(chosen)}`);
     return 0;
   }

@@ -1,6 +1,6 @@
 import type { RunConfig } from '../../config/types.js';
 import type { KubeObject } from '../../domain/kube-object.js';
-import { cloneObject, shouldCopy } from '../../plan/clone.js';
+import { planCopy } from '../../plan/copy-plan.js';
 import { canaryNamespace, cloneOptions } from '../../plan/manifests.js';
 import { CHARTS } from '../charts.js';
 import { fail, pass, warn, type CheckResult } from '../checks.js';
@@ -63,12 +63,11 @@ type Templated = KubeObject & { spec?: { template?: { metadata?: { labels?: Labe
  * The pods the copy would create: each copied Deployment's template labels, as cloneObject
  * writes them (their ReplicaSet adds only pod-template-hash, which no injector selects on).
  */
-export function canaryPods(config: RunConfig, deployments: readonly KubeObject[]): { pod: CanaryPod; annotations: Labels }[] {
-  const options = cloneOptions(config);
-  return deployments.filter(shouldCopy).map((d) => {
-    const copy = cloneObject(d, config.app.canaryNamespace, options) as Templated;
-    const meta = copy.spec?.template?.metadata;
-    return { pod: { deployment: `${config.app.stableNamespace}/${d.metadata.name}`, labels: meta?.labels ?? {} }, annotations: meta?.annotations ?? {} };
+export function canaryPods(config: RunConfig, stableObjects: readonly KubeObject[]): { pod: CanaryPod; annotations: Labels }[] {
+  const copies = planCopy(stableObjects, cloneOptions(config)).objects.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
+  return copies.map((c) => {
+    const meta = (c as Templated).spec?.template?.metadata;
+    return { pod: { deployment: `${config.app.stableNamespace}/${c.metadata.name}`, labels: meta?.labels ?? {} }, annotations: meta?.annotations ?? {} };
   });
 }
 
@@ -91,7 +90,7 @@ export function canaryInjectionCheck(input: PreflightInput): CheckResult {
   const { config, mesh } = input;
   const ns = canaryNamespace(config);
   const nsLabels = namespaceLabels(ns.metadata.name, ns.metadata.labels ?? {});
-  const pods = canaryPods(config, mesh.stableDeployments);
+  const pods = canaryPods(config, mesh.stableObjects);
   const { configs, planned } = injectorsMet(input);
   const found = canaryInjection(configs, nsLabels, pods.map((p) => p.pod));
   const marked = pods.filter((p) => SIDECAR_STATUS in p.annotations).map((p) => p.pod.deployment);

@@ -17,16 +17,22 @@ const node = `it-canary-node-${id}`;
 const options = (): CloneOptions => ({
   placement: { nodeSelector: { [key]: TO_REV }, toleration: { key, operator: 'Equal', value: TO_REV, effect: 'NoSchedule' } },
   labels: { ...OWNED, 'ambient-canary.dev/run': `it-${id}` },
+  namespaces: { stable, canary, toRevision: TO_REV },
+  skip: [],
 });
+/** A Secret value no output, report or record may ever show. */
+const SECRET_VALUE = `s3cr3t-${id}`;
 
+/** As a user's kubectl would: the JSON as written (the client's typed models would drop a NetworkPolicy rule's `from`). */
 async function create(body: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } }): Promise<void> {
-  await client.call(site('create', body.kind, body.metadata.namespace, body.metadata.name), never, () => client.objects.create(body));
+  await client.call(site('patch', body.kind, body.metadata.namespace, body.metadata.name), never, () => client.raw.applyRaw(body, 'it-user', true));
 }
 
 /** resourceVersions of what the clone wrote, to prove a second clone writes nothing. */
 async function versions(): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  for (const [apiVersion, kind] of [['v1', 'ServiceAccount'], ['v1', 'ConfigMap'], ['v1', 'Service'], ['apps/v1', 'Deployment']] as const) {
+  const kinds = [['v1', 'ServiceAccount'], ['v1', 'Secret'], ['v1', 'ConfigMap'], ['rbac.authorization.k8s.io/v1', 'Role'], ['rbac.authorization.k8s.io/v1', 'RoleBinding'], ['networking.k8s.io/v1', 'NetworkPolicy'], ['security.istio.io/v1', 'PeerAuthentication'], ['security.istio.io/v1', 'AuthorizationPolicy'], ['v1', 'Service'], ['policy/v1', 'PodDisruptionBudget'], ['apps/v1', 'Deployment'], ['autoscaling/v2', 'HorizontalPodAutoscaler']] as const;
+  for (const [apiVersion, kind] of kinds) {
     const list = await client.objects.list(apiVersion, kind, canary);
     for (const item of list.items) out[`${kind}/${item.metadata?.name}`] = item.metadata?.resourceVersion ?? '';
   }
@@ -41,7 +47,37 @@ beforeAll(async () => {
   await create({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'web', namespace: stable } });
   await create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web-config', namespace: stable }, data: { greeting: 'hello' } } as never);
   await create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: stable }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } } as never);
-  await create(deployment(stable, 'web', 2, { serviceAccountName: 'web' }));
+  await create(deployment(stable, 'web', 2, { serviceAccountName: 'web', containers: [{ name: 'app', image: 'registry.example/fake:1', envFrom: [{ secretRef: { name: 'web-db' } }] }] }));
+  await create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'web-db', namespace: stable }, type: 'Opaque', stringData: { password: SECRET_VALUE } } as never);
+  await create({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'web-reader', namespace: stable }, rules: [{ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }] } as never);
+  await create({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'RoleBinding',
+    metadata: { name: 'web-reader', namespace: stable },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'web-reader' },
+    subjects: [{ kind: 'ServiceAccount', name: 'web', namespace: stable }, { kind: 'ServiceAccount', name: 'prometheus', namespace: 'monitoring' }],
+  } as never);
+  await create({
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'NetworkPolicy',
+    metadata: { name: 'web-ingress', namespace: stable },
+    spec: { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': stable } } }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-ingress' } } }] }] },
+  } as never);
+  // istio-base's CRDs are in every test cluster (test/support/cluster-setup.ts ensureStableMesh).
+  await create({
+    apiVersion: 'security.istio.io/v1',
+    kind: 'AuthorizationPolicy',
+    metadata: { name: 'web-allow', namespace: stable },
+    spec: { selector: { matchLabels: { app: 'web' } }, action: 'ALLOW', rules: [{ from: [{ source: { principals: [`cluster.local/ns/${stable}/sa/web`, 'cluster.local/ns/istio-ingress/sa/ingress-istio'] } }] }] },
+  } as never);
+  await create({ apiVersion: 'security.istio.io/v1', kind: 'PeerAuthentication', metadata: { name: 'strict', namespace: stable }, spec: { mtls: { mode: 'STRICT' } } } as never);
+  await create({ apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web', namespace: stable }, spec: { maxUnavailable: 1, selector: { matchLabels: { app: 'web' } } } } as never);
+  await create({
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name: 'web', namespace: stable },
+    spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, minReplicas: 2, maxReplicas: 4, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }] },
+  } as never);
 });
 
 afterAll(async () => {
@@ -49,12 +85,29 @@ afterAll(async () => {
 });
 
 describe('WorkloadOps against the real apiserver', () => {
-  it('clones the stable namespace into Ready pods pinned to the canary node', async () => {
-    const report = await ports.workloads.cloneNamespace(stable, canary, options(), never);
-    expect(report.copied).toEqual(
-      expect.arrayContaining([`ServiceAccount ${canary}/web`, `ConfigMap ${canary}/web-config`, `Service ${canary}/web`, `Deployment ${canary}/web`]),
-    );
-    expect(report.copied.join()).not.toMatch(/kube-root-ca|ServiceAccount [^/]+\/default/);
+  it('clones the stable namespace into Ready pods pinned to the canary node, with what they mount, run as and are protected by', async () => {
+    const report = await ports.workloads.cloneNamespace(options(), never);
+    // In apply order: what the pods need and what protects them before the pods.
+    expect(report.copied).toEqual([
+      'ServiceAccount/web',
+      'Secret/web-db',
+      'ConfigMap/web-config',
+      'Role/web-reader',
+      'RoleBinding/web-reader',
+      'NetworkPolicy/web-ingress',
+      'PeerAuthentication/strict',
+      'AuthorizationPolicy/web-allow',
+      'Service/web',
+      'PodDisruptionBudget/web',
+      'Deployment/web',
+      'HorizontalPodAutoscaler/web',
+    ]);
+    expect(report.rewrites).toEqual([
+      `RoleBinding/web-reader: subjects[0].namespace: ${stable} → ${canary}`,
+      `NetworkPolicy/web-ingress: spec.ingress[0].from[0].namespaceSelector.matchLabels.kubernetes.io/metadata.name: ${stable} → ${canary}`,
+      `AuthorizationPolicy/web-allow: spec.rules[0].from[0].source.principals: cluster.local/ns/${stable}/sa/web → cluster.local/ns/${canary}/sa/web`,
+    ]);
+    expect(JSON.stringify(report)).not.toContain(SECRET_VALUE);
     await ports.workloads.waitRollout(canary, 90_000, never);
 
     const pods = await client.core.listNamespacedPod({ namespace: canary });
@@ -66,11 +119,46 @@ describe('WorkloadOps against the real apiserver', () => {
     // The stable pods stayed off the tainted canary node.
     const stablePods = await client.core.listNamespacedPod({ namespace: stable });
     expect(stablePods.items.map((p) => p.spec?.nodeName)).not.toContain(node);
+
+    const secret = await client.core.readNamespacedSecret({ namespace: canary, name: 'web-db' });
+    expect(Buffer.from(secret.data?.['password'] ?? '', 'base64').toString()).toBe(SECRET_VALUE);
+    const binding = await client.objects.read({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: 'web-reader', namespace: canary } });
+    expect((binding as unknown as { subjects: unknown[] }).subjects).toEqual([
+      { kind: 'ServiceAccount', name: 'web', namespace: canary },
+      { kind: 'ServiceAccount', name: 'prometheus', namespace: 'monitoring' },
+    ]);
+    // Written as read: the client's typed models would have dropped the rule's `from`, admitting every source.
+    const [networkPolicy] = (await client.raw.listRaw('networking.k8s.io/v1', 'NetworkPolicy', canary)) as unknown as [{ spec: { ingress: unknown } }];
+    expect(networkPolicy.spec.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': canary } } }, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-ingress' } } }] }]);
+    const policy = await client.objects.read({ apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy', metadata: { name: 'web-allow', namespace: canary } });
+    expect((policy as unknown as { spec: unknown }).spec).toEqual({ selector: { matchLabels: { app: 'web' } }, action: 'ALLOW', rules: [{ from: [{ source: { principals: [`cluster.local/ns/${canary}/sa/web`, 'cluster.local/ns/istio-ingress/sa/ingress-istio'] } }] }] });
+    const hpa = await client.objects.read({ apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web', namespace: canary } });
+    expect((hpa as unknown as { spec: { scaleTargetRef: unknown } }).spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' });
+  });
+
+  it('refuses, writing nothing, a namespace holding what no copy reproduces, and copies it once copy.skip accepts that', async () => {
+    const from = `it-stable-job-${id}`;
+    const to = `it-canary-job-${id}`;
+    cleanups.push(await createNamespace(client, from, false));
+    cleanups.push(await createNamespace(client, to, true));
+    await create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: from }, data: { a: 'b' } } as never);
+    await create({ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'nightly', namespace: from }, spec: { schedule: '0 3 * * *', suspend: true, jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'registry.example/fake:1' }] } } } } } } as never);
+    const opts = { ...options(), namespaces: { stable: from, canary: to, toRevision: TO_REV } };
+    const err = await ports.workloads.cloneNamespace(opts, never).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InfraError);
+    expect((err as Error).message).toContain('CronJob/nightly: a copy would run every schedule twice');
+    expect((err as InfraError).fix).toContain('copy.skip: [CronJob/nightly]');
+    expect((await client.core.listNamespacedConfigMap({ namespace: to })).items.map((c) => c.metadata?.name)).not.toContain('settings');
+
+    const report = await ports.workloads.cloneNamespace({ ...opts, skip: ['CronJob/nightly'] }, never);
+    expect(report.copied).toEqual(['ConfigMap/settings']);
+    expect(report.accepted).toEqual(['CronJob/nightly: left out, as copy.skip accepts: a copy would run every schedule twice, side effects and all']);
+    expect((await client.objects.list('batch/v1', 'CronJob', to)).items).toEqual([]);
   });
 
   it('changes nothing when cloned again', async () => {
     const before = await versions();
-    await ports.workloads.cloneNamespace(stable, canary, options(), never);
+    await ports.workloads.cloneNamespace(options(), never);
     expect(await versions()).toEqual(before);
   });
 

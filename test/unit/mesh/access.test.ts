@@ -44,8 +44,8 @@ describe('requiredAccess: the permissions a run asks about are the ones its port
     expect(has(verb, rbacName(kind)), `${verb} ${rbacName(kind)} is missing from requiredAccess`).toBe(true);
   });
 
-  it.each(CLONED_KINDS.map((k) => [k.kind] as const))('copies %s: list in the stable namespace, create and patch (server-side apply) in the canary one', (kind) => {
-    const name = rbacName(kind);
+  it.each(CLONED_KINDS.map((k) => [k.kind, k.apiVersion] as const))('copies %s: list in the stable namespace, create and patch (server-side apply) in the canary one', (kind, apiVersion) => {
+    const name = rbacName(kind, apiVersion);
     const where = (verb: string, ns: string) => needed.some((r) => r.verb === verb && resourceName(r) === name && r.namespace === ns);
     expect(where('list', 'bookinfo-1-29-6')).toBe(true);
     expect(where('create', 'bookinfo-1-30-3') && where('patch', 'bookinfo-1-30-3')).toBe(true);

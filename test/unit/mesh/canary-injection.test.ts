@@ -15,7 +15,7 @@ const AUTO = webhooks('istiod-1.31-default-auto.mwc.yaml');
 
 describe('canary-injection', () => {
   it('passes when no injector selects the canary namespace or its pods, counting what it checked', () => {
-    const results = run(mesh((m) => ({ ...m, mutatingWebhooks: [...STABLE, ...TAGGED.slice(0, 1)], stableDeployments: [stableDeployment('reviews'), stableDeployment('ratings', { app: 'ratings', 'istio.io/rev': '1-29-6' })] })));
+    const results = run(mesh((m) => ({ ...m, mutatingWebhooks: [...STABLE, ...TAGGED.slice(0, 1)], stableObjects: [stableDeployment('reviews'), stableDeployment('ratings', { app: 'ratings', 'istio.io/rev': '1-29-6' })] })));
     expect(check(results.results, 'canary-injection')).toEqual({
       id: 'canary-injection',
       group: 'sidecars',
@@ -26,7 +26,7 @@ describe('canary-injection', () => {
 
   it('refuses a pod template that opts in to injection, naming the webhook, its tag and revision, and the label', () => {
     const deployments = [stableDeployment('reviews', { app: 'reviews', 'sidecar.istio.io/inject': 'true' }), stableDeployment('ratings')];
-    const result = check(run(mesh((m) => ({ ...m, mutatingWebhooks: STABLE, stableDeployments: deployments }))).results, 'canary-injection');
+    const result = check(run(mesh((m) => ({ ...m, mutatingWebhooks: STABLE, stableObjects: deployments }))).results, 'canary-injection');
     expect(result.status).toBe('fail');
     expect(result.message).toBe(
       "the canary's pods would get a sidecar instead of the canary ztunnel, and a pod with a sidecar is not in ambient: pods of Deployment bookinfo-1-29-6/reviews carry sidecar.istio.io/inject=true, selected by istio-revision-tag-default/object.sidecar-injector.istio.io (tag default of revision 1-30-4-dev, failurePolicy Fail): remove the label from the Deployment's pod template",
@@ -35,16 +35,16 @@ describe('canary-injection', () => {
   });
 
   it('a cluster that injects every namespace by default: Istio\'s opt-out, once for all the Deployments it hits', () => {
-    const result = check(run(mesh((m) => ({ ...m, mutatingWebhooks: AUTO, stableDeployments: [stableDeployment('reviews'), stableDeployment('ratings')] }))).results, 'canary-injection');
+    const result = check(run(mesh((m) => ({ ...m, mutatingWebhooks: AUTO, stableObjects: [stableDeployment('reviews'), stableDeployment('ratings')] }))).results, 'canary-injection');
     expect(result.status).toBe('fail');
     expect(result.message).toMatch(
-      /pods of Deployment bookinfo-1-29-6\/reviews, bookinfo-1-29-6\/ratings carry no label that excludes them, selected by istio-sidecar-injector\/auto\.sidecar-injector\.istio\.io \(revision default, failurePolicy Fail\): label the Deployment's pod template sidecar\.istio\.io\/inject=false, Istio's opt-out$/,
+      /pods of Deployment bookinfo-1-29-6\/ratings, bookinfo-1-29-6\/reviews carry no label that excludes them, selected by istio-sidecar-injector\/auto\.sidecar-injector\.istio\.io \(revision default, failurePolicy Fail\): label the Deployment's pod template sidecar\.istio\.io\/inject=false, Istio's opt-out$/,
     );
   });
 
   it('says "may" for a webhook whose matchConditions it cannot evaluate, and still refuses', () => {
     const guarded = TAGGED.map((c) => ({ ...c, webhooks: c.webhooks.map((w) => ({ ...w, matchConditions: ['exclude-dry-run'] })) }));
-    const result = check(run(mesh((m) => ({ ...m, mutatingWebhooks: guarded, stableDeployments: [stableDeployment('reviews', { 'sidecar.istio.io/inject': 'true' })] }))).results, 'canary-injection');
+    const result = check(run(mesh((m) => ({ ...m, mutatingWebhooks: guarded, stableObjects: [stableDeployment('reviews', { 'sidecar.istio.io/inject': 'true' })] }))).results, 'canary-injection');
     expect(result.status).toBe('fail');
     expect(result.message).toMatch(/object\.sidecar-injector\.istio\.io \(tag default of revision 1-31-0-dev, failurePolicy Fail\) \(may: its matchConditions \(exclude-dry-run\) are CEL, not evaluated here\)/);
   });
@@ -55,15 +55,15 @@ describe('canary-injection', () => {
       labels: { 'istio.io/rev': '1-30-4-dev' },
       webhooks: [{ ...(STABLE[0]?.webhooks[0] as (typeof STABLE)[number]['webhooks'][number]), name: 'ambient.sidecar-injector.istio.io', namespaceSelector: { matchLabels: { 'istio.io/dataplane-mode': 'ambient' } }, objectSelector: undefined }],
     };
-    const result = check(run(mesh((m) => ({ ...m, mutatingWebhooks: [ambientInjector], stableDeployments: [stableDeployment('reviews'), stableDeployment('ratings')] }))).results, 'canary-injection');
+    const result = check(run(mesh((m) => ({ ...m, mutatingWebhooks: [ambientInjector], stableObjects: [stableDeployment('reviews'), stableDeployment('ratings')] }))).results, 'canary-injection');
     expect(result.message).toMatch(
-      /the canary namespace bookinfo-1-30-3 would carry istio\.io\/dataplane-mode=ambient \(ambient-canary sets it\), so pods of Deployment bookinfo-1-29-6\/reviews, bookinfo-1-29-6\/ratings would be selected by team-injector\/ambient\.sidecar-injector\.istio\.io \(revision 1-30-4-dev, failurePolicy Fail\): exclude that label in the webhook's namespaceSelector$/,
+      /the canary namespace bookinfo-1-30-3 would carry istio\.io\/dataplane-mode=ambient \(ambient-canary sets it\), so pods of Deployment bookinfo-1-29-6\/ratings, bookinfo-1-29-6\/reviews would be selected by team-injector\/ambient\.sidecar-injector\.istio\.io \(revision 1-30-4-dev, failurePolicy Fail\): exclude that label in the webhook's namespaceSelector$/,
     );
   });
 
   it('refuses a template that carries the injector\'s status annotation: istio-cni would skip its pods', () => {
     const marked = stableDeployment('reviews', { app: 'reviews' }, { 'sidecar.istio.io/status': '{"containers":["istio-proxy"]}' });
-    const result = check(run(mesh((m) => ({ ...m, stableDeployments: [marked] }))).results, 'canary-injection');
+    const result = check(run(mesh((m) => ({ ...m, stableObjects: [marked] }))).results, 'canary-injection');
     expect(result.status).toBe('fail');
     expect(result.message).toMatch(/pods of Deployment bookinfo-1-29-6\/reviews carry the annotation sidecar\.istio\.io\/status in their template, so istio-cni leaves them out of ambient: remove it from the pod template/);
   });
@@ -72,7 +72,7 @@ describe('canary-injection', () => {
     const promoteRender = (s: Scenario): Scenario => ({ ...s, input: { ...s.input, tools: { ...s.input.tools, renders: [{ ...render('istiod'), manifest: text('istiod-1.31-rev-tag-default.mwc.yaml') }, render('ztunnel')] } } });
 
     it('a default tag added at promote would inject a template that opts in: refused now, saying the run installs it', () => {
-      const result = check(run((s) => mesh((m) => ({ ...m, mutatingWebhooks: [], stableDeployments: [stableDeployment('reviews', { 'sidecar.istio.io/inject': 'true' })] }))(promoteRender(s))).results, 'canary-injection');
+      const result = check(run((s) => mesh((m) => ({ ...m, mutatingWebhooks: [], stableObjects: [stableDeployment('reviews', { 'sidecar.istio.io/inject': 'true' })] }))(promoteRender(s))).results, 'canary-injection');
       expect(result.status).toBe('fail');
       expect(result.message).toMatch(/carry sidecar\.istio\.io\/inject=true, selected by istio-revision-tag-default\/object\.sidecar-injector\.istio\.io \(tag default of revision 1-31-0-dev, failurePolicy Fail, installed by this run\): remove the label/);
     });
@@ -95,7 +95,7 @@ describe('canary-injection', () => {
 });
 
 describe('canaryPods: the pods the copy would create, built by the copy\'s own function', () => {
-  it('takes the template labels as cloneObject writes them: no istio.io/rev; skips what a controller owns', () => {
+  it('takes the template labels as the copy writes them: no istio.io/rev; leaves out what the copy refuses (an owner outside the namespace)', () => {
     const owned = { ...stableDeployment('operator-made'), metadata: { name: 'operator-made', ownerReferences: [{ kind: 'Foo', name: 'x' }] } };
     const pods = canaryPods(config({}), [stableDeployment('reviews', { app: 'reviews', 'istio.io/rev': '1-29-6' }), owned]);
     expect(pods).toEqual([{ pod: { deployment: 'bookinfo-1-29-6/reviews', labels: { app: 'reviews' } }, annotations: {} }]);

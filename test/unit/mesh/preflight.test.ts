@@ -33,6 +33,7 @@ describe('preflightChecks on a healthy mesh', () => {
       'topology/gateway-url',
       'topology/lock',
       'topology/stable-namespace',
+      'topology/copy-faithful',
       'topology/route',
       'topology/route-resolved',
       'topology/canary-nodes',

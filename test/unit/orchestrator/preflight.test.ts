@@ -39,7 +39,7 @@ describe('checkCluster', () => {
     });
     const checked = await checkCluster(run.config, run.plan, ports(stableCluster(), run, refused), never);
     expect(checked.results.map((r) => `${r.id}:${r.status}`)).toEqual(['cluster-reachable:pass', 'access:fail', 'cluster-read:fail', 'helm:pass', 'charts:pass', 'chart-values:pass']);
-    expect(checked.results.find((r) => r.id === 'access')?.message).toMatch(/lacks 3 permission\(s\): cluster-wide: list pods; in bookinfo-1-30-3: list pods; in istio-system: list pods \(used for: preflight.*helm --wait\)/);
+    expect(checked.results.find((r) => r.id === 'access')?.message).toMatch(/lacks 4 permission\(s\): cluster-wide: list pods; in bookinfo-1-29-6: list pods; in bookinfo-1-30-3: list pods; in istio-system: list pods \(used for: preflight.*helm --wait\)/);
   });
 
   it('asks helm for both charts with the plan’s chart arguments', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/domain/kube-object.js';
-import { cloneObject, shouldCopy, type CloneOptions } from '../../../src/plan/clone.js';
+import { cloneObject, type CloneOptions } from '../../../src/plan/clone.js';
 
 const options: CloneOptions = {
   placement: {
@@ -8,6 +8,8 @@ const options: CloneOptions = {
     toleration: { key: 'istio.io/rev', operator: 'Equal', value: '1-30-3', effect: 'NoSchedule' },
   },
   labels: { 'app.kubernetes.io/managed-by': 'ambient-canary', 'ambient-canary.dev/run': '1-29-6-to-1-30-3' },
+  namespaces: { stable: 'shop', canary: 'shop-1-30-3', toRevision: '1-30-3' },
+  skip: [],
 };
 
 function deployment(): KubeObject {
@@ -157,25 +159,5 @@ describe('cloneObject: Service', () => {
     const headless: KubeObject = { ...service, spec: { clusterIP: 'None', clusterIPs: ['None'], selector: { app: 'web' }, ports: [{ port: 80 }] } };
     const copy = cloneObject(headless, 'shop-1-30-3', options);
     expect(copy['spec']).toEqual({ clusterIP: 'None', selector: { app: 'web' }, ports: [{ port: 80 }] });
-  });
-});
-
-describe('shouldCopy', () => {
-  const object = (kind: string, name: string, extra: Record<string, unknown> = {}): KubeObject => ({ apiVersion: 'v1', kind, metadata: { name, ...extra } });
-
-  it('skips what Kubernetes and istiod create in every namespace', () => {
-    expect(shouldCopy(object('ConfigMap', 'kube-root-ca.crt'))).toBe(false);
-    expect(shouldCopy(object('ConfigMap', 'istio-ca-root-cert'))).toBe(false);
-    expect(shouldCopy(object('ServiceAccount', 'default'))).toBe(false);
-  });
-
-  it('skips objects a controller owns', () => {
-    expect(shouldCopy(object('ConfigMap', 'generated', { ownerReferences: [{ kind: 'Foo', name: 'x' }] }))).toBe(false);
-  });
-
-  it('copies everything else the user has', () => {
-    expect(shouldCopy(object('ConfigMap', 'web-config'))).toBe(true);
-    expect(shouldCopy(object('ServiceAccount', 'web'))).toBe(true);
-    expect(shouldCopy(object('ConfigMap', 'default'))).toBe(true);
   });
 });
