@@ -1,5 +1,6 @@
 import type { RunRecord, StepRecord } from '../domain/run-record.js';
 import { stableBeforeRun } from './baseline.js';
+import { copyText } from './copy.js';
 import { figureOf } from './figures.js';
 import { formatNumber, lineChart, type ChartMarker } from './svg-chart.js';
 import { timeline, type Timeline } from './timeline.js';
@@ -49,6 +50,7 @@ function summary(record: RunRecord): string {
     ['Last phase', x(record.phase ?? 'none')],
     ['Weight now', `${100 - record.weight}% ${x(record.revisions.stable)} / ${record.weight}% ${x(record.revisions.canary)} (schedule ${record.schedule.join(' → ')})`],
     ...(record.baseline ? [['Stable before the run', x(stableBeforeRun(record) ?? '')] as [string, string]] : []),
+    ...(record.copy ? [['Canary copy', x(copyText(record) ?? '')] as [string, string]] : []),
     ['Canary nodes', x(record.canaryNodes.map((n) => n.name).join(', ') || '—')],
     ['Started', `${x(record.startedAt)} by ${x(record.actor.host)}${ci}`],
     ['Ended', ended(record)],

@@ -1,5 +1,6 @@
 import type { RunRecord, StepRecord } from '../domain/run-record.js';
 import { stableBeforeRun } from './baseline.js';
+import { copyText } from './copy.js';
 import { escapeXml as x, seconds } from './xml.js';
 
 /**
@@ -51,6 +52,8 @@ function properties(record: RunRecord): [string, string][] {
   if (record.actor.ciUrl) props.push(['ciUrl', record.actor.ciUrl]);
   const stable = stableBeforeRun(record);
   if (stable) props.push(['stableBeforeRun', stable]);
+  const copy = copyText(record);
+  if (copy) props.push(['canaryCopy', copy]);
   if (record.reason) props.push(['reason', record.reason]);
   return props;
 }

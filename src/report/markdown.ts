@@ -1,5 +1,6 @@
 import type { RunRecord, StepRecord } from '../domain/run-record.js';
 import { stableBeforeRun } from './baseline.js';
+import { copyText } from './copy.js';
 import { figureOf } from './figures.js';
 
 /** The run as Markdown, for a change ticket or $GITHUB_STEP_SUMMARY (GitHub-flavoured tables). */
@@ -17,6 +18,7 @@ export function markdownReport(record: RunRecord): string {
     `| Last phase | ${record.phase ?? 'none'} |`,
     `| Weight | ${100 - record.weight}% stable / ${record.weight}% canary (schedule ${record.schedule.join(' → ')}) |`,
     ...(record.baseline ? [`| Stable before the run | ${escape(stableBeforeRun(record) ?? '')} |`] : []),
+    ...(record.copy ? [`| Canary copy | ${escape(copyText(record) ?? '')} |`] : []),
     `| Canary nodes | ${record.canaryNodes.map((n) => `\`${n.name}\``).join(', ') || '—'} |`,
     `| Started | ${record.startedAt} by ${escape(record.actor.host)}${ci} |`,
     `| Ended | ${record.endedAt ?? '—'} |`,

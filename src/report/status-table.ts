@@ -1,5 +1,6 @@
 import type { RunRecord } from '../domain/run-record.js';
 import { stableBeforeRun } from './baseline.js';
+import { copyText } from './copy.js';
 import type { ObservedRoute, ObservedRun } from './observed.js';
 
 /** `canary status` for people: where the run stands and what each step measured; with `observed`, what the cluster holds now. */
@@ -10,6 +11,7 @@ export function statusTable(record: RunRecord, observed?: ObservedRun): string {
     `  phase     ${record.phase ?? 'not started'} (last completed)`,
     `  weight    ${100 - record.weight}/${record.weight} stable/canary, schedule ${record.schedule.join(' -> ')}`,
     ...(record.baseline ? [`  stable    before the run: ${stableBeforeRun(record)}`] : []),
+    ...(record.copy ? [`  copy      ${copyText(record)}`] : []),
     `  nodes     ${record.canaryNodes.map((n) => n.name).join(', ') || 'none yet'}${record.promotedNodes.length ? `; moved at promote: ${record.promotedNodes.join(', ')}` : ''}`,
     `  started   ${record.startedAt} by ${record.actor.host}${record.actor.ciJob ? ` (${record.actor.ciJob})` : ''}`,
     `  updated   ${record.updatedAt}${record.endedAt ? `, ended ${record.endedAt}` : ''}`,
