@@ -96,7 +96,7 @@ console.log(`Live judges (${POLICY} policy): ${RUNS} upgrades ${FROM} -> ${TO} p
 const results: Array<[LiveCase, LiveRun[]]> = [];
 const unlock = await lockDemoState();
 try {
-  for (const c of CASES.filter((k) => chosen.includes(k.name))) {
+  for (const c of chosen.map((n) => CASES.find((k) => k.name === n) as LiveCase)) {
     const runs: LiveRun[] = [];
     for (let run = 1; run <= RUNS; run++) runs.push(await oneRun(cluster, c, run, dir));
     results.push([c, runs]);
