@@ -7,6 +7,8 @@ import { accessKey, requiredAccess, type AccessAnswer, type AccessRequirement } 
 import { escalationRequirements, judgeRoles, renderedRoles, ruleRequirements, type ChartRole } from '../../../src/mesh/chart-roles.js';
 import { chartRolesCheck } from '../../../src/mesh/preflight/chart-roles.js';
 import { config } from '../../support/scenario.js';
+import { pluralOf } from '../../../src/domain/kube-object.js';
+import { WRITTEN_KINDS } from '../../../src/plan/copy-kinds.js';
 import { text } from '../mesh/fixtures/load.js';
 
 /**
@@ -163,5 +165,22 @@ describe('examples/rbac-chart-options.yaml', () => {
     const extra = boundRules(docs('examples/rbac-chart-options.yaml'));
     const overlap = requiredAccess(config({})).filter((r) => extra.some((b) => (b.namespace === undefined || b.namespace === r.namespace) && ruleAllows(b.rule, r)));
     expect(overlap.map(accessKey)).toEqual([]);
+  });
+});
+
+describe('examples/rbac.yaml keeps the canary copy in namespaces ambient-canary created', () => {
+  interface Policy {
+    kind: string;
+    metadata: { name: string };
+    spec: { matchConstraints: { resourceRules: { apiGroups: string[]; operations: string[]; resources: string[] }[] } };
+  }
+  const policy = parseAllDocuments(readFileSync(join(ROOT, 'examples/rbac.yaml'), 'utf8'))
+    .map((d) => d.toJS() as Policy)
+    .find((d) => d.kind === 'ValidatingAdmissionPolicy' && d.metadata.name === 'ambient-canary-ci-copies-only-into-its-namespaces');
+
+  it.each(WRITTEN_KINDS.map((k) => [`${k.group || 'core'}/${k.kind}`, k] as const))('its admission policy covers every write of %s', (_name, k) => {
+    const rules = policy?.spec.matchConstraints.resourceRules ?? [];
+    const covered = (op: string) => rules.some((r) => r.apiGroups.includes(k.group) && r.resources.includes(pluralOf(k.kind)) && r.operations.includes(op));
+    expect(covered('CREATE') && covered('UPDATE')).toBe(true);
   });
 });
