@@ -62,7 +62,7 @@ describe('Given the HTML report of a run aborted at 50%', () => {
 
   it('Then a screenshot shows the plots: both revisions\' lines, the weight and the abort marker are drawn', async () => {
     const png = join(dir, 'report.png');
-    await chromium([`--screenshot=${png}`, '--window-size=1000,1400'], `file://${html}`);
+    await chromium([`--screenshot=${png}`, '--window-size=1000,1800'], `file://${html}`);
     const image = decodePng(readFileSync(png));
     const counts = countColours(image, { stable: '#1565c0', canary: '#ef6c00', weight: '#6a1b9a', abort: '#c62828', white: '#ffffff' });
     console.log(`screenshot ${png}: ${image.width}x${image.height}, pixels by colour ${JSON.stringify(counts)}`);
