@@ -104,15 +104,14 @@ describe('Given the CI ServiceAccount of examples/rbac.yaml', () => {
       expect(code).toBe(403);
       expect(await namespaceExists(name)).toBe(true);
       // Holding istiod's rules (ambient-canary-ci-istiod-rules) is less than creating any role: no escalate, no bind.
-      // The copy may write Secrets (and its other kinds) cluster-wide as RBAC sees it; the
-      // admission policy keeps those writes to namespaces ambient-canary created.
+      // The copy may write Secrets, HTTPRoutes and its other kinds cluster-wide as RBAC sees it;
+      // the admission policy keeps those writes to namespaces ambient-canary created.
       const secret = await kubectl(['create', 'secret', 'generic', 'probe', '-n', name, '--from-literal=k=v'], kubeconfig);
       expect(secret.exitCode).not.toBe(0);
       expect(secret.stderr).toMatch(/may only write secrets into namespaces ambient-canary created/);
       const never = [
         ['delete', 'daemonsets', 'istio-ingress'],
         ['create', 'pods', 'istio-ingress'],
-        ['patch', 'httproutes', 'default'],
         ['delete', 'nodes', ''],
         ['escalate', 'clusterroles', ''],
         ['escalate', 'roles', 'istio-system'],
