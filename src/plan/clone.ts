@@ -1,5 +1,6 @@
 import type { KubeObject } from '../domain/kube-object.js';
 import { REV } from '../mesh/labels.js';
+import { record, type Json } from './json.js';
 import { apiVersionOf, WRITTEN_KINDS } from './copy-kinds.js';
 import { rewriteReferences, type Namespaces } from './copy-rewrite.js';
 import type { PodPlacement } from './manifests.js';
@@ -36,11 +37,8 @@ const SERVER_ANNOTATIONS = ['deployment.kubernetes.io/revision', 'kubectl.kubern
 /** Allocated by the apiserver per Service; copying them would collide with the stable Service's. */
 const SERVICE_ALLOCATED = ['clusterIP', 'clusterIPs', 'healthCheckNodePort'];
 
-type Json = Record<string, unknown>;
 
-function record(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
-}
+
 
 /** The copy of one object, and the references in it that were rewritten to the canary namespace (copy-rewrite.ts). */
 export function cloneWithChanges(source: KubeObject, o: CloneOptions): { object: KubeObject; changes: string[] } {

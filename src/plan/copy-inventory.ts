@@ -1,3 +1,4 @@
+import { escapeRegExp, record, type Json } from './json.js';
 import type { KubeObject } from '../domain/kube-object.js';
 import { copyKindOf, type CopyAction } from './copy-kinds.js';
 import { isWaypoint } from './copy-rewrite.js';
@@ -41,8 +42,6 @@ const MADE_SECRETS: Record<string, string> = {
 
 export const refOf = (obj: KubeObject): string => `${obj.kind}/${obj.metadata.name}`;
 
-type Json = Record<string, unknown>;
-const record = (v: unknown): Json | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined);
 
 /** A StatefulSet's claim templates (data the copy does not have). */
 export function claimTemplates(obj: KubeObject): string[] {
@@ -52,10 +51,9 @@ export function claimTemplates(obj: KubeObject): string[] {
 
 /** PVCs named `<template>-<statefulset>-<ordinal>`, as the StatefulSet controller names them. */
 function claimsOf(statefulSets: readonly KubeObject[]): RegExp[] {
-  return statefulSets.flatMap((s) => claimTemplates(s).map((t) => new RegExp(`^${escape(t)}-${escape(s.metadata.name)}-\\d+$`)));
+  return statefulSets.flatMap((s) => claimTemplates(s).map((t) => new RegExp(`^${escapeRegExp(t)}-${escapeRegExp(s.metadata.name)}-\\d+$`)));
 }
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function decide(obj: KubeObject, all: ReadonlyMap<string, KubeObject>, claims: readonly RegExp[]): { disposition: Disposition | 'refuse'; why: string } {
   const ref = refOf(obj);

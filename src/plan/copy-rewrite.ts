@@ -1,3 +1,4 @@
+import { escapeRegExp, record, type Json } from './json.js';
 import type { KubeObject } from '../domain/kube-object.js';
 import { REV } from '../mesh/labels.js';
 
@@ -16,9 +17,7 @@ export interface Namespaces {
   readonly toRevision: string;
 }
 
-type Json = Record<string, unknown>;
 
-const record = (v: unknown): Json | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const records = (v: unknown): Json[] => list(v).flatMap((x) => (record(x) ? [record(x) as Json] : []));
 
@@ -229,8 +228,7 @@ export function rewriteReferences(copy: KubeObject, ns: Namespaces): string[] {
  */
 export function namespaceMentions(configMap: KubeObject, stable: string): string[] {
   const data = record(configMap['data']) ?? {};
-  const pattern = new RegExp(`(\\.${escape(stable)}\\.svc\\b|/ns/${escape(stable)}/)`);
+  const pattern = new RegExp(`(\\.${escapeRegExp(stable)}\\.svc\\b|/ns/${escapeRegExp(stable)}/)`);
   return Object.entries(data).flatMap(([key, value]) => (typeof value === 'string' && pattern.test(value) ? [key] : []));
 }
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
