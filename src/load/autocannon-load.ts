@@ -119,7 +119,9 @@ class LoadSession {
   /** Closes window k and asks the judge; each cut is scheduled from the start, so a late timer does not drift the next. */
   private tick(k: number): void {
     const now = this.clock();
-    const last = now - this.startMs >= this.plan.capMs;
+    // Last by the schedule as well as by the clock: a timer may fire a millisecond before the
+    // clock reaches its cut, and the cap must not then open one more, near-empty window.
+    const last = now - this.startMs >= this.plan.capMs || k * this.plan.windowMs >= this.plan.capMs - 1;
     const action = this.plan.onWindow(this.recorder.cut(now), last);
     if (action === 'continue' && !last) this.timer = setTimeout(() => this.tick(k + 1), Math.max(0, this.startMs + (k + 1) * this.plan.windowMs - this.clock()));
     else if (action === 'drain') this.drain();

@@ -52,6 +52,16 @@ describe('runLoad against a local attribution server', () => {
     expect(last.endMs - (out.windows[0] as WindowStats).startMs).toBeLessThan(4 * 250 + 250);
   });
 
+  it('closes exactly as many windows as the cap holds, even when the timers fire before the clock reaches each cut', async () => {
+    server = await startAttributionServer({ revisionOf: everyNth(2, REV.stable, REV.canary) });
+    // A clock 1% slow: every cut's timer fires a little before the clock says the cut is due.
+    const began = Date.now();
+    const slow = () => began + (Date.now() - began) * 0.99;
+    const out = await runLoad(plan(server.url, (_w, last) => (last ? 'drain' : 'continue'), { windowMs: 200, capMs: 600, clock: slow }), new AbortController().signal);
+    expect(out.windows).toHaveLength(3);
+    expect(out.tail).toBeDefined();
+  });
+
   it('stops at once when the judge says abort: no request reaches the server afterwards', async () => {
     server = await startAttributionServer({ revisionOf: everyNth(10, REV.stable, REV.canary) });
     const began = Date.now();
